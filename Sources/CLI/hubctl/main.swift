@@ -1,0 +1,4 @@
+import Foundation
+import HubCLI
+
+exit(Entrypoint.run(arguments: CommandLine.arguments))
