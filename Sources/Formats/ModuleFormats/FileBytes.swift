@@ -1,0 +1,62 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Reads small files (indexes, protobufs) whole, with POSIX calls so failures keep their errno.
+package enum FileBytes {
+    /// Refuse metadata files larger than this: a `saved_model.pb` is a few MB, an index a few hundred KB.
+    package static let defaultLimit = 1 << 30
+
+    /// Whether a regular file exists at `path`.
+    package static func isRegularFile(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
+    }
+
+    /// Whether a directory exists at `path`.
+    package static func isDirectory(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    /// The size of the file at `path`.
+    package static func size(_ path: String) throws(FormatError) -> Int {
+        var info = stat()
+        guard stat(path, &info) == 0 else { throw .io(path: path, operation: "stat", errno: errno) }
+        return Int(info.st_size)
+    }
+
+    /// The whole content of the file at `path`.
+    package static func contents(of path: String, limit: Int = defaultLimit) throws(FormatError) -> [UInt8] {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw .io(path: path, operation: "open", errno: errno) }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { throw .io(path: path, operation: "fstat", errno: errno) }
+        guard (info.st_mode & S_IFMT) == S_IFREG else { throw .io(path: path, operation: "open (not a regular file)", errno: EINVAL) }
+        let size = Int(info.st_size)
+        guard size <= limit else { throw .unsupported(file: path, reason: "file of \(size) bytes is over the \(limit)-byte limit") }
+        var result = [UInt8](repeating: 0, count: size)
+        var filled = 0
+        var failure: Int32 = 0
+        result.withUnsafeMutableBytes { buffer in
+            while filled < size {
+                let count = read(descriptor, buffer.baseAddress! + filled, size - filled)
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    failure = errno
+                    return
+                }
+                if count == 0 { break }
+                filled += count
+            }
+        }
+        if failure != 0 { throw .io(path: path, operation: "read", errno: failure) }
+        if filled < size { result.removeSubrange(filled...) }
+        return result
+    }
+}
