@@ -53,7 +53,7 @@ let package = Package(
         .target(name: "AmoebaNet", dependencies: ["ModuleFormats", "CDNNL", "COpenBLAS"],
                 path: "Sources/Runtime/AmoebaNet",
                 swiftSettings: swift6 + [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]),
-        .target(name: "Imaging", dependencies: ["CTurboJPEG", "CPNG"], path: "Sources/Imaging/Imaging",
+        .target(name: "Imaging", dependencies: ["CTurboJPEG", "CPNG", "CShims"], path: "Sources/Imaging/Imaging",
                 swiftSettings: swift6),
 
         // MARK: Public API and CLI
