@@ -1,0 +1,64 @@
+/// What hubctl needs from a JPEG's marker segments before decoding: the EXIF orientation (APP1)
+/// and whether an Adobe APP14 segment is present (it says CMYK samples are stored inverted).
+/// Only the segments before the first scan (SOS) are read; malformed metadata is ignored, never fatal,
+/// since the picture itself may still be fine.
+struct JPEGMetadata: Equatable {
+    var orientation: ExifOrientation = .up
+    var hasAdobeMarker = false
+
+    /// Scans the marker segments of `bytes` (a whole JPEG file).
+    init(scanning bytes: UnsafeRawBufferPointer) {
+        let count = bytes.count
+        guard count >= 4, bytes[0] == 0xFF, bytes[1] == 0xD8 else { return }
+        var position = 2
+        var sawExif = false
+        while position + 4 <= count {
+            guard bytes[position] == 0xFF else { return }
+            let marker = bytes[position + 1]
+            if marker == 0xFF { position += 1; continue }  // fill byte
+            if marker == 0xDA || marker == 0xD9 { return }  // start of scan / end of image
+            if marker == 0x01 || (0xD0...0xD7).contains(marker) { position += 2; continue }
+            let length = Int(bytes[position + 2]) << 8 | Int(bytes[position + 3])
+            guard length >= 2, position + 2 + length <= count else { return }
+            let payload = UnsafeRawBufferPointer(rebasing: bytes[(position + 4)..<(position + 2 + length)])
+            if marker == 0xE1, !sawExif, let orientation = Self.exifOrientation(payload) {
+                sawExif = true
+                orientation.map { self.orientation = $0 }
+            } else if marker == 0xEE, payload.count >= 12, payload.starts(with: Array("Adobe".utf8)) {
+                hasAdobeMarker = true
+            }
+            position += 2 + length
+        }
+    }
+
+    /// nil when `payload` is not an Exif APP1; `.some(nil)` when it is one without a usable tag.
+    private static func exifOrientation(_ payload: UnsafeRawBufferPointer) -> ExifOrientation?? {
+        let header: [UInt8] = [0x45, 0x78, 0x69, 0x66, 0, 0]  // "Exif\0\0"
+        guard payload.count >= 14, payload.starts(with: header) else { return nil }
+        let tiff = UnsafeRawBufferPointer(rebasing: payload[6...])
+        let bigEndian: Bool
+        switch (tiff[0], tiff[1]) {
+        case (0x49, 0x49): bigEndian = false
+        case (0x4D, 0x4D): bigEndian = true
+        default: return .some(nil)
+        }
+        func u16(_ at: Int) -> Int? {
+            guard at >= 0, at + 2 <= tiff.count else { return nil }
+            return bigEndian ? Int(tiff[at]) << 8 | Int(tiff[at + 1]) : Int(tiff[at + 1]) << 8 | Int(tiff[at])
+        }
+        func u32(_ at: Int) -> Int? {
+            guard let a = u16(at), let b = u16(at + 2) else { return nil }
+            return bigEndian ? a << 16 | b : b << 16 | a
+        }
+        guard u16(2) == 42, let ifd = u32(4), let entries = u16(ifd) else { return .some(nil) }
+        for index in 0..<entries {
+            let entry = ifd + 2 + index * 12
+            guard let tag = u16(entry), let type = u16(entry + 2) else { return .some(nil) }
+            if tag == 0x0112 {
+                guard type == 3, let value = u16(entry + 8) else { return .some(nil) }
+                return .some(ExifOrientation(rawValue: value))
+            }
+        }
+        return .some(nil)
+    }
+}
