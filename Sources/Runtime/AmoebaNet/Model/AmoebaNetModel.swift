@@ -1,0 +1,127 @@
+import Foundation
+import ModuleFormats
+
+/// An AmoebaNet-A network built from a TF1 Hub module directory, running on oneDNN without TensorFlow.
+///
+/// Loading infers the architecture from the checkpoint, folds every BatchNorm into its convolution and
+/// plans batch 1 at the module's image size; other batch sizes get their own plan on first use.
+public final class AmoebaNetModel: @unchecked Sendable {
+    // @unchecked: all mutable state (plans, layer cache) is guarded by `lock`; oneDNN objects are used
+    // from one thread at a time.
+
+    /// What `run` returns.
+    public enum Output: String, Sendable {
+        /// `[batch, classes]`: the `default` and `image_classification` signatures.
+        case logits
+        /// `[batch, features]`: the global average pool, the `image_feature_vector` signature.
+        case features
+    }
+
+    public let config: AmoebaNetConfig
+    public let options: RuntimeOptions
+    public let moduleDirectory: String
+    private let context: DNNLContext
+    private let layers: LayerCache
+    private let threads: Int
+    private let lock = NSLock()
+    private var plans: [PlanKey: ExecutionPlan] = [:]
+    private var recentKeys: [PlanKey] = []
+
+    private struct PlanKey: Hashable {
+        let batch: Int, height: Int, width: Int
+    }
+
+    /// Loads the module at `moduleDirectory` (holding `saved_model.pb` and `variables/`).
+    public convenience init(moduleDirectory: String, options: RuntimeOptions = .init()) throws(RuntimeError) {
+        let bundle: TensorBundle
+        do {
+            bundle = try TensorBundle(prefix: moduleDirectory + "/variables/variables")
+        } catch {
+            throw RuntimeError.unreadableModule(path: moduleDirectory, reason: error.description)
+        }
+        var epsilon = options.batchNormEpsilon
+        var imageSize = 331
+        let graphPath = moduleDirectory + "/saved_model.pb"
+        if FileManager.default.fileExists(atPath: graphPath) {
+            do {
+                let model = try SavedModel(path: graphPath)
+                if let graph = model.metaGraph(tags: []) ?? model.metaGraphs.first {
+                    if epsilon == nil { epsilon = graph.batchNormEpsilon }
+                    if let size = try graph.defaultImageSize(file: graphPath) { imageSize = size.height }
+                }
+            } catch {
+                throw RuntimeError.unreadableModule(path: graphPath, reason: error.description)
+            }
+        }
+        guard let epsilon else {
+            throw RuntimeError.notAmoebaNet(module: moduleDirectory,
+                                            reason: "no single BatchNorm epsilon in saved_model.pb")
+        }
+        let source = BundleWeightSource(bundle: bundle, origin: moduleDirectory)
+        try self.init(source: source, epsilon: epsilon, imageSize: imageSize, directory: moduleDirectory,
+                      options: options)
+    }
+
+    /// Builds the model from any weight source (tests use in-memory weights).
+    package init(source: WeightSource, epsilon: Float, imageSize: Int, directory: String,
+                 options: RuntimeOptions) throws(RuntimeError) {
+        guard options.precision == .fp32 else {
+            throw RuntimeError.unsupported(module: directory, reason: "precision \(options.precision.rawValue) is not implemented yet")
+        }
+        config = try AmoebaNetConfig(weights: source, epsilon: epsilon, imageSize: imageSize)
+        self.options = options
+        moduleDirectory = directory
+        threads = max(1, options.threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        DNNLContext.setThreadCount(threads)
+        context = try DNNLContext()
+        layers = LayerCache(source: source, epsilon: epsilon)
+        _ = try plan(batch: 1, height: imageSize, width: imageSize)
+    }
+
+    /// Runs `batch` NHWC float32 images with values in [0, 1] and returns `[batch, classes]` logits or
+    /// `[batch, features]` features, row-major.
+    public func run(images: [Float], batch: Int, height: Int, width: Int,
+                    output: Output = .logits) throws(RuntimeError) -> [Float] {
+        guard batch > 0, images.count == batch * height * width * 3 else {
+            throw RuntimeError.invalidInput("expected \(batch)×\(height)×\(width)×3 floats, got \(images.count)")
+        }
+        if output == .logits && config.classes == nil {
+            throw RuntimeError.invalidInput("\(moduleDirectory) is a feature-vector module: it has no logits")
+        }
+        lock.lock()
+        defer { lock.unlock() }
+        let plan = try plan(batch: batch, height: height, width: width)
+        return try images.withUnsafeBufferPointer { (buffer) throws(RuntimeError) in
+            try plan.run(images: buffer, output: output)
+        }
+    }
+
+    /// Bytes of folded weights the model holds.
+    public var weightBytes: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return layers.byteCount
+    }
+
+    /// oneDNN implementations chosen at batch 1 (diagnostics and tests).
+    package func implementations(batch: Int = 1) throws(RuntimeError) -> [(label: String, implementation: String)] {
+        lock.lock()
+        defer { lock.unlock() }
+        return try plan(batch: batch, height: config.imageSize, width: config.imageSize).implementations
+    }
+
+    /// The plan for a shape, built on first use; at most two plans are kept.
+    private func plan(batch: Int, height: Int, width: Int) throws(RuntimeError) -> ExecutionPlan {
+        let key = PlanKey(batch: batch, height: height, width: width)
+        if let existing = plans[key] { return existing }
+        let plan = try ExecutionPlan(config: config, layers: layers, context: context, batch: batch, height: height,
+                                     width: width, threads: threads)
+        if recentKeys.count >= 2 {
+            let evicted = recentKeys.removeFirst()
+            plans[evicted] = nil
+        }
+        plans[key] = plan
+        recentKeys.append(key)
+        return plan
+    }
+}

@@ -1,0 +1,185 @@
+import CDNNL
+
+/// Builds the steps of an execution plan: creates each oneDNN primitive once for its shapes, records which
+/// activation views its memories point at, and lays out temporaries in a scratch arena.
+final class PlanBuilder {
+    let context: DNNLContext
+    let storage = ActivationStorage()
+    let scratch: ScratchArena
+    private(set) var steps: [PlanStep] = []
+    /// Activation memories to point at storage once it is allocated.
+    private var bindings: [(DNNLMemory, BufferRef)] = []
+    /// Weight memories in a primitive-preferred layout that this plan owns.
+    private var ownedWeights: [DNNLMemory] = []
+
+    init(context: DNNLContext) {
+        self.context = context
+        scratch = ScratchArena(storage: storage)
+    }
+
+    /// A dense slot of its own (not in the scratch arena).
+    func dedicated(batch: Int, height: Int, width: Int, channels: Int) -> TensorView {
+        let slot = storage.addSlot(count: batch * height * width * channels)
+        return TensorView(ref: BufferRef(slot: slot, offset: 0), batch: batch, height: height, width: width,
+                          channels: channels)
+    }
+
+    func append(_ step: PlanStep) { steps.append(step) }
+
+    /// Allocates the storage and points every activation memory at it.
+    func finish() throws(RuntimeError) -> (steps: [PlanStep], storage: ActivationStorage, weights: [DNNLMemory]) {
+        try storage.allocate()
+        for (memory, ref) in bindings { try memory.bind(UnsafeMutableRawPointer(storage.pointer(ref))) }
+        return (steps, storage, ownedWeights)
+    }
+
+    private func activation(_ descriptor: dnnl_memory_desc_t, _ view: TensorView,
+                            label: String) throws(RuntimeError) -> DNNLMemory {
+        let memory = try DNNLMemory(descriptor, context: context, data: nil, label: label)
+        bindings.append((memory, view.ref))
+        return memory
+    }
+
+    /// 2-D `[pixels, channels]` descriptor of a view (rows `pixelStride` apart).
+    private func matrix(_ view: TensorView, label: String) throws(RuntimeError) -> dnnl_memory_desc_t {
+        try MemoryDescriptor.strided([view.pixels, view.channels], strides: [view.pixelStride, 1], label: label)
+    }
+
+    /// 4-D NCHW-dims descriptor of an NHWC view.
+    private func nhwc(_ view: TensorView, label: String) throws(RuntimeError) -> dnnl_memory_desc_t {
+        let p = view.pixelStride
+        return try MemoryDescriptor.strided([view.batch, view.channels, view.height, view.width],
+                                            strides: [view.height * view.width * p, 1, view.width * p, p],
+                                            label: label)
+    }
+
+    private func weightsMemory(_ descriptor: dnnl_memory_desc_t, _ pointer: UnsafeMutablePointer<Float>,
+                               label: String) throws(RuntimeError) -> DNNLMemory {
+        try DNNLMemory(descriptor, context: context, data: UnsafeMutableRawPointer(pointer), label: label)
+    }
+
+    /// A 1×1 stride-1 convolution as a matmul `[pixels, in] × [in, out] + bias`; source and destination may
+    /// be channel slices, so results land directly in a concatenated cell output.
+    func pointwise(_ weights: FoldedWeights, source: TensorView, destination: TensorView,
+                   postOps: PrimitiveDescriptor.PostOps, label: String) throws(RuntimeError) {
+        guard weights.kernelHeight == 1, weights.kernelWidth == 1, weights.inputChannels == source.channels,
+              weights.outputChannels == destination.channels, source.pixels == destination.pixels else {
+            throw RuntimeError.invalidInput("pointwise layer \(label) does not fit its input")
+        }
+        let (k, n) = (weights.inputChannels, weights.outputChannels)
+        var sourceMD = try matrix(source, label: label)
+        var weightsMD = try MemoryDescriptor.strided([k, n], strides: [n, 1], label: label)
+        var destinationMD = try matrix(destination, label: label)
+        var biasMD = try MemoryDescriptor.strided([1, n], strides: [n, 1], label: label)
+        var descriptor = dnnl_matmul_desc_t()
+        let status = weights.bias == nil
+            ? dnnl_matmul_desc_init(&descriptor, &sourceMD, &weightsMD, nil, &destinationMD)
+            : dnnl_matmul_desc_init(&descriptor, &sourceMD, &weightsMD, &biasMD, &destinationMD)
+        try DNNLCall.check(status, "matmul descriptor for \(label)")
+        let primitiveDescriptor = try withUnsafePointer(to: &descriptor) { (pointer) throws(RuntimeError) in
+            try PrimitiveDescriptor(operationDescriptor: UnsafeRawPointer(pointer), postOps: postOps,
+                                    context: context, label: label)
+        }
+        var arguments: [(Int32, DNNLMemory)] = [
+            (DNNLCall.argSource, try activation(sourceMD, source, label: label)),
+            (DNNLCall.argWeights, try weightsMemory(weightsMD, weights.values.baseAddress!, label: label)),
+            (DNNLCall.argDestination, try activation(destinationMD, destination, label: label)),
+        ]
+        if let bias = weights.bias {
+            arguments.append((DNNLCall.argBias, try weightsMemory(biasMD, bias.baseAddress!, label: label)))
+        }
+        steps.append(.primitive(try DNNLPrimitive(primitiveDescriptor, arguments: arguments)))
+    }
+
+    /// A k×k, 1×k, k×1 or depthwise (`groups` = channels) convolution with explicit TF SAME/VALID padding.
+    func convolution(_ weights: FoldedWeights, depthwise: Bool, source: TensorView, destination: TensorView,
+                     stride: (Int, Int), padding: (top: Int, left: Int, bottom: Int, right: Int),
+                     postOps: PrimitiveDescriptor.PostOps, label: String) throws(RuntimeError) {
+        let (kh, kw) = (weights.kernelHeight, weights.kernelWidth)
+        let channels = source.channels
+        let userWeightsMD: dnnl_memory_desc_t
+        let anyWeightsMD: dnnl_memory_desc_t
+        if depthwise {
+            guard weights.inputChannels == channels, weights.outputChannels == 1, destination.channels == channels
+            else { throw RuntimeError.invalidInput("depthwise layer \(label) does not fit its input") }
+            userWeightsMD = try MemoryDescriptor.strided([channels, 1, 1, kh, kw],
+                                                         strides: [1, 1, 1, kw * channels, channels], label: label)
+            anyWeightsMD = try MemoryDescriptor.any([channels, 1, 1, kh, kw], label: label)
+        } else {
+            let (i, o) = (weights.inputChannels, weights.outputChannels)
+            guard i == channels, o == destination.channels
+            else { throw RuntimeError.invalidInput("convolution \(label) does not fit its input") }
+            userWeightsMD = try MemoryDescriptor.strided([o, i, kh, kw], strides: [1, o, kw * i * o, i * o],
+                                                         label: label)
+            anyWeightsMD = try MemoryDescriptor.any([o, i, kh, kw], label: label)
+        }
+        var sourceMD = try nhwc(source, label: label)
+        var destinationMD = try nhwc(destination, label: label)
+        var weightsMD = anyWeightsMD
+        let outputs = destination.channels
+        var biasMD = try MemoryDescriptor.strided([outputs], strides: [1], label: label)
+        var strides = DNNLCall.dims([stride.0, stride.1])
+        var padLeft = DNNLCall.dims([padding.top, padding.left])
+        var padRight = DNNLCall.dims([padding.bottom, padding.right])
+        var descriptor = dnnl_convolution_desc_t()
+        let status = weights.bias == nil
+            ? dnnl_convolution_forward_desc_init(&descriptor, dnnl_forward_inference, dnnl_convolution_direct,
+                                                 &sourceMD, &weightsMD, nil, &destinationMD, &strides.0,
+                                                 &padLeft.0, &padRight.0)
+            : dnnl_convolution_forward_desc_init(&descriptor, dnnl_forward_inference, dnnl_convolution_direct,
+                                                 &sourceMD, &weightsMD, &biasMD, &destinationMD, &strides.0,
+                                                 &padLeft.0, &padRight.0)
+        try DNNLCall.check(status, "convolution descriptor for \(label)")
+        let primitiveDescriptor = try withUnsafePointer(to: &descriptor) { (pointer) throws(RuntimeError) in
+            try PrimitiveDescriptor(operationDescriptor: UnsafeRawPointer(pointer), postOps: postOps,
+                                    context: context, label: label)
+        }
+        let user = try weightsMemory(userWeightsMD, weights.values.baseAddress!, label: label)
+        let chosen = primitiveDescriptor.weightsDescriptor ?? userWeightsMD
+        let weightsArgument: DNNLMemory
+        if MemoryDescriptor.equal(chosen, userWeightsMD) {
+            weightsArgument = user
+        } else {
+            // Repack once, now, into the layout the implementation wants.
+            let packed = try DNNLMemory(chosen, context: context, data: nil, label: label)
+            let reorder = try PrimitiveDescriptor(reorderFrom: userWeightsMD, to: chosen, context: context,
+                                                  label: "\(label) weights")
+            try DNNLPrimitive(reorder, arguments: [(DNNLCall.argSource, user), (DNNLCall.argDestination, packed)])
+                .execute(context)
+            try context.wait()
+            ownedWeights.append(packed)
+            weightsArgument = packed
+        }
+        var arguments: [(Int32, DNNLMemory)] = [
+            (DNNLCall.argSource, try activation(sourceMD, source, label: label)),
+            (DNNLCall.argWeights, weightsArgument),
+            (DNNLCall.argDestination, try activation(destinationMD, destination, label: label)),
+        ]
+        if let bias = weights.bias {
+            arguments.append((DNNLCall.argBias, try weightsMemory(biasMD, bias.baseAddress!, label: label)))
+        }
+        steps.append(.primitive(try DNNLPrimitive(primitiveDescriptor, arguments: arguments)))
+    }
+}
+
+extension PlanBuilder {
+    /// FactorizedReduction of R(p) into `destination` (2·out channels): path 1 samples even pixels, path 2
+    /// the pixels shifted by one down-right (zero past the edge); each feeds a 1×1 convolution writing its
+    /// half of the channels.
+    func factorizedReduction(p: TensorView, into destination: TensorView, path1: FoldedWeights,
+                             path2: FoldedWeights, label: String) throws(RuntimeError) {
+        let half = path1.outputChannels
+        guard path2.outputChannels == half, destination.channels == 2 * half else {
+            throw RuntimeError.invalidInput("\(label): factorized reduction halves do not fill the destination")
+        }
+        let mark = scratch.mark
+        for (index, weights) in [path1, path2].enumerated() {
+            let gathered = scratch.tensor(batch: p.batch, height: (p.height + 1) / 2, width: (p.width + 1) / 2,
+                                          channels: p.channels)
+            append(.gather(try FactorizedGatherKernel(source: p, destination: gathered, shift: index)))
+            try pointwise(weights, source: gathered, destination: destination.channelSlice(index * half, half),
+                          postOps: .init(), label: "\(label)/path\(index + 1)_conv")
+        }
+        scratch.reset(to: mark)
+    }
+}

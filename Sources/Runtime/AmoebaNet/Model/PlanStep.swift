@@ -1,0 +1,36 @@
+/// One step of an execution plan, run in order.
+enum PlanStep {
+    case primitive(DNNLPrimitive)
+    case pooling(PoolingKernel)
+    case channelCopy(ChannelCopyKernel)
+    case gather(FactorizedGatherKernel)
+    /// Mean over height and width (the `global_pool` feature vector).
+    case globalAverage(source: TensorView, destination: TensorView)
+
+    /// Runs `steps` in order. oneDNN primitives are queued on the stream; the stream is drained before a
+    /// Swift kernel reads their results and at the end.
+    static func run(_ steps: [PlanStep], storage: ActivationStorage, context: DNNLContext,
+                    threads: Int) throws(RuntimeError) {
+        var pending = false
+        for step in steps {
+            if case .primitive(let primitive) = step {
+                try primitive.execute(context)
+                pending = true
+                continue
+            }
+            if pending {
+                try context.wait()
+                pending = false
+            }
+            switch step {
+            case .primitive: break
+            case .pooling(let kernel): kernel.run(storage, threads: threads)
+            case .channelCopy(let kernel): kernel.run(storage, threads: threads)
+            case .gather(let kernel): kernel.run(storage, threads: threads)
+            case .globalAverage(let source, let destination):
+                HeadKernels.globalAverage(source, into: storage.pointer(destination.ref), storage: storage, relu: false)
+            }
+        }
+        try context.wait()
+    }
+}
