@@ -1,4 +1,5 @@
 import Foundation
+import HubClient
 import HubCore
 
 /// The whole `hubctl` program: parses `arguments` (including argv[0]) and returns the exit status.
@@ -7,9 +8,11 @@ public enum Entrypoint {
     public static let version = "0.1.0"
 
     /// Every subcommand, in the order `--help` lists them.
-    static let commands: [any HubCommand.Type] = [
-        // fetch, list, rm, verify, info land here as they are written; `run` is the lead's RunCommand.
-    ]
+    static var commands: [any HubCommand.Type] {[
+        FetchCommand.self, InfoCommand.self, ListCommand.self, RemoveCommand.self, VerifyCommand.self,
+        RegistryIndexCommand.self,
+        // `run` is the lead's RunCommand (Commands/RunCommand.swift); add `RunCommand.self` here once it exists.
+    ]}
 
     public static func run(arguments: [String]) -> Int32 {
         run(arguments: arguments, environment: ProcessInfo.processInfo.environment)
@@ -61,6 +64,9 @@ public enum Entrypoint {
         } catch let error as HandleError {
             console.error(error.description)
             return ExitCode.usage
+        } catch let error as HubError {
+            console.error(error.description)
+            return error.isUsageError ? ExitCode.usage : ExitCode.failure
         } catch {
             console.error(String(describing: error))
             return ExitCode.failure

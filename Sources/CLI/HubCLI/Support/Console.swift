@@ -39,6 +39,18 @@ package final class Console: @unchecked Sendable {
         }
     }
 
+    /// Pretty, key-sorted JSON of a `JSONSerialization` object (dictionaries, arrays, strings,
+    /// numbers, `NSNull`) on stdout.
+    package func jsonObject(_ object: Any) throws(CLIError) {
+        do {
+            let data = try JSONSerialization.data(withJSONObject: object,
+                                                  options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+            out(String(decoding: data, as: UTF8.self))
+        } catch {
+            throw .failure("could not encode JSON output: \(error)")
+        }
+    }
+
     private func write(_ text: String, to handle: FileHandle) {
         lock.lock()
         defer { lock.unlock() }

@@ -1,0 +1,26 @@
+import HubClient
+import HubCore
+
+extension CommandContext {
+    /// The hub configuration these flags and this environment describe.
+    package var configuration: HubConfiguration {
+        HubConfiguration.resolve(cacheDirectory: globals.cacheDirectory, registry: globals.registry,
+                                 offline: globals.offline, quiet: globals.quiet || globals.json,
+                                 environment: environment)
+    }
+
+    /// Opens the module cache, noting on stderr when a damaged index had to be rebuilt.
+    package func openCache() throws -> ModuleCache {
+        let cache = try ModuleCache(configuration: configuration)
+        if let movedTo = cache.rebuiltIndexFrom {
+            console.note("note: the cache index was damaged and has been rebuilt (old file kept at \(movedTo)); "
+                + "modules will be refetched")
+        }
+        return cache
+    }
+
+    /// Parses a handle operand; malformed handles are usage errors (exit 64).
+    package func handle(_ text: String) throws(HandleError) -> ModuleHandle {
+        try ModuleHandle(parsing: text)
+    }
+}
