@@ -1,14 +1,14 @@
 /// Recognises archive bodies by their first bytes, so an HTML error page saved under a `.tar.gz`
 /// name is caught at download time rather than as a baffling unpack error.
-enum ArchiveSignature: Equatable {
+package enum ArchiveSignature: Equatable {
     case gzip, zip, tar, bzip2, xz, zstd
     case html
     case unknown
 
     /// Bytes needed to decide (the tar `ustar` magic sits at offset 257).
-    static let sniffLength = 262
+    package static let sniffLength = 262
 
-    static func classify(_ bytes: [UInt8]) -> ArchiveSignature {
+    package static func classify(_ bytes: [UInt8]) -> ArchiveSignature {
         func starts(_ prefix: [UInt8]) -> Bool { bytes.count >= prefix.count && Array(bytes.prefix(prefix.count)) == prefix }
         if starts([0x1f, 0x8b]) { return .gzip }
         if starts([0x50, 0x4b, 0x03, 0x04]) || starts([0x50, 0x4b, 0x05, 0x06]) { return .zip }
@@ -21,5 +21,5 @@ enum ArchiveSignature: Equatable {
         return .unknown
     }
 
-    var isArchive: Bool { self != .html && self != .unknown }
+    package var isArchive: Bool { self != .html && self != .unknown }
 }

@@ -283,37 +283,3 @@ public struct FileDownloader: Sendable {
         return error
     }
 }
-
-/// A parsed `Content-Range: bytes START-END/TOTAL` header (TOTAL may be `*`).
-struct ContentRange: Equatable {
-    var start: Int64
-    var end: Int64
-    var total: Int64?
-
-    init?(_ header: String) {
-        let text = header.trimmingCharacters(in: .whitespaces)
-        guard text.lowercased().hasPrefix("bytes ") else { return nil }
-        let spec = text.dropFirst(6)
-        let halves = spec.split(separator: "/", maxSplits: 1)
-        guard halves.count == 2 else { return nil }
-        let bounds = halves[0].split(separator: "-", maxSplits: 1)
-        guard bounds.count == 2, let start = Int64(bounds[0]), let end = Int64(bounds[1]), start <= end else { return nil }
-        self.start = start
-        self.end = end
-        total = halves[1] == "*" ? nil : Int64(halves[1])
-    }
-}
-
-/// `Retry-After` as delay-seconds or an HTTP date.
-enum RetryAfter {
-    static func seconds(_ value: String) -> Double? {
-        let text = value.trimmingCharacters(in: .whitespaces)
-        if let seconds = Double(text) { return max(0, seconds) }
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "GMT")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
-        guard let date = formatter.date(from: text) else { return nil }
-        return max(0, date.timeIntervalSinceNow)
-    }
-}
