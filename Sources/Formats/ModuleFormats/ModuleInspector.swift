@@ -80,30 +80,34 @@ public enum ModuleInspector {
         infos.mapValues { .init(dtype: $0.dtype.name, shape: $0.shape, tensorName: $0.tensorName) }
     }
 
-    /// Decides whether the default output is logits (classes) or a feature vector, and its width.
+    /// Decides whether the default output is logits (classes) or a feature vector, and their widths.
     ///
     /// The default signature's `default` output is compared with the `default` outputs of the common
     /// `image_classification` and `image_feature_vector` signatures; without those, a module whose checkpoint
-    /// has a final fully connected layer (`.../FC/weights`, or `.../logits/...` weights) is a classifier.
+    /// has a final fully connected layer (`.../FC/weights` or `.../logits/weights`, shape [in, out]) is a
+    /// classifier. A classifier also reports its feature width (the feature-vector output or the FC input).
     static func outputWidth(graph: MetaGraph, entries: [BundleEntry]) -> (classes: Int?, features: Int?) {
+        func width(_ info: SignatureDef.TensorInfo?) -> Int? {
+            info?.shape.dimensions?.last.flatMap { $0 > 0 ? $0 : nil }
+        }
         guard let output = graph.signatures[defaultSignature]?.outputs["default"] else { return (nil, nil) }
-        var width = output.shape.dimensions?.last.flatMap { $0 > 0 ? $0 : nil }
         let classifierWeights = entries.first { entry in
             let name = entry.name
             return entry.shape.dimensions?.count == 2 && (name.hasSuffix("FC/weights") || name.hasSuffix("logits/weights"))
-        }
-        let classification = graph.signatures["image_classification"]?.outputs["default"]?.tensorName
-        let featureVector = graph.signatures["image_feature_vector"]?.outputs["default"]?.tensorName
+        }?.shape.dimensions
+        let classification = graph.signatures["image_classification"]?.outputs["default"]
+        let featureVector = graph.signatures["image_feature_vector"]?.outputs["default"]
         let isClassifier: Bool
-        if output.tensorName == featureVector {
+        if output.tensorName == featureVector?.tensorName {
             isClassifier = false
-        } else if output.tensorName == classification {
+        } else if output.tensorName == classification?.tensorName {
             isClassifier = true
         } else {
             isClassifier = classifierWeights != nil
         }
-        if width == nil, isClassifier, let dimensions = classifierWeights?.shape.dimensions { width = dimensions[1] }
-        guard let width else { return (nil, nil) }
-        return isClassifier ? (width, nil) : (nil, width)
+        if isClassifier {
+            return (width(output) ?? classifierWeights?[1], width(featureVector) ?? classifierWeights?[0])
+        }
+        return (nil, width(output))
     }
 }

@@ -165,7 +165,8 @@ package struct SSTable {
             reader = ProtobufReader(bytes: bytes, range: value.upperBound..<dataEnd, file: file)
             entries.append(Entry(key: key, value: value))
         }
-        guard nextRestart == restarts.count else {
+        // An empty block (the metaindex) has the single restart 0 and no entry for it to point at.
+        guard nextRestart == restarts.count || (entries.isEmpty && restarts == [0]) else {
             throw .malformed(file: file, offset: dataEnd, reason: "\(what): a restart point does not start an entry")
         }
         return entries

@@ -1,5 +1,0 @@
-import Testing
-
-@Suite("ModuleFormatsTests placeholder") struct ModuleFormatsTestsPlaceholder {
-    @Test func targetBuilds() { #expect(Bool(true)) }
-}
