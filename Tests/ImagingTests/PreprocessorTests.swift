@@ -23,7 +23,9 @@ struct PreprocessorTests {
         let prep = try ImagePreprocessor(height: 40, width: 17, centralCropFraction: 0.6)
         let composed = ImageResizer.bilinear(
             try ImageResizer.centralCrop(try ImageDecoder.decode(path: path), fraction: 0.6), height: 40, width: 17)
-        #expect(try prep.image(path: path) == composed)
+        let direct = try prep.image(path: path)
+        #expect((direct.width, direct.height) == (composed.width, composed.height))
+        #expect(ImageFixtures.mismatches(direct.pixels, composed.pixels) == 0)
     }
 
     @Test("a batch with broken files fills the good slots and reports the others")
@@ -40,7 +42,7 @@ struct PreprocessorTests {
                 #expect(error.path == path)
                 #expect(slot.allSatisfy { $0 == 0 })
             } else {
-                #expect(slot == (try prep.image(path: path)).pixels)
+                #expect(ImageFixtures.mismatches(slot, try prep.image(path: path).pixels) == 0, "slot \(index)")
             }
         }
     }
@@ -56,6 +58,6 @@ struct PreprocessorTests {
             do throws(ImagingError) { try prep.load(data: data, name: "gray", into: buffer) } catch { failure = error }
         }
         #expect(failure == nil)
-        #expect(slot == (try prep.image(path: path)).pixels)
+        #expect(ImageFixtures.mismatches(slot, try prep.image(path: path).pixels) == 0)
     }
 }
