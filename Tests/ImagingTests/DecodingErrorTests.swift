@@ -41,9 +41,9 @@ final class DecodingErrorTests {
         guard case .corruptJPEG = error else { Issue.record("expected corruptJPEG, got \(String(describing: error))"); return }
     }
 
-    @Test("a truncated PNG is an error (libpng's longjmp caught in C)")
-    func truncatedPNG() {
-        let path = ImageFixtures.path("truncated.png")
+    @Test("a truncated PNG is an error (libpng's longjmp caught in C)", arguments: ["truncated.png", "no-iend.png"])
+    func truncatedPNG(name: String) {
+        let path = ImageFixtures.path(name)
         let error = failure(path)
         checkNamesFile(error, path)
         guard case .corruptPNG = error else { Issue.record("expected corruptPNG, got \(String(describing: error))"); return }

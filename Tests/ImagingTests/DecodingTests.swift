@@ -9,6 +9,7 @@ struct DecodingTests {
     static let eightBitFiles = [
         "baseline.jpg", "baseline444.jpg", "progressive.jpg", "gray.jpg", "cmyk.jpg",
         "rgb.png", "rgba.png", "gray.png", "gray-alpha.png", "gray-1bit.png", "palette.png", "palette-trns.png",
+        "interlaced.png",
     ]
     static let orientedFiles = (1...8).map { "exif-\($0).jpg" } + ["exif-6-motorola.jpg"]
 
@@ -26,7 +27,7 @@ struct DecodingTests {
         #expect(mismatches == 0, "\(mismatches) samples differ from TensorFlow in \(name)")
     }
 
-    @Test("16-bit PNG samples equal TensorFlow's decode_png(dtype=uint16)", arguments: ["rgb16.png", "gray16.png"])
+    @Test("16-bit PNG samples equal TensorFlow's decode_png(dtype=uint16)", arguments: ["rgb16.png", "gray16.png", "interlaced16.png"])
     func sixteenBitSamples(name: String) throws {
         let decoded = try ImageDecoder.decodeSamples(path: ImageFixtures.path(name))
         let expected = try ImageFixtures.expected(name)

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Makes the Imaging test fixtures: small JPEG/PNG files and TensorFlow's decoded/resized outputs.
 
-Run with the dev venv (tensorflow 2.21, pillow, numpy):
-    /root/.cache/hubctl-dev/venv/bin/python Tests/ImagingTests/make_image_fixtures.py
+Run with the dev venv (tensorflow 2.21, pillow, numpy) plus pypng (for Adam7-interlaced PNGs, which
+PIL cannot write), e.g. installed with `pip install --no-deps --target /tmp/pypng pypng==0.20220715.0`:
+    PYTHONPATH=/tmp/pypng /root/.cache/hubctl-dev/venv/bin/python Tests/ImagingTests/make_image_fixtures.py
 Writes Tests/Fixtures/images/{*.jpg,*.png,*.txt} and Tests/Fixtures/images/expected/*.npy.
 The oracle is TensorFlow: tf.io.decode_jpeg(dct_method='INTEGER_ACCURATE'), tf.io.decode_png,
 tf.image.convert_image_dtype, tf.image.resize(..., 'bilinear', antialias=False),
@@ -14,6 +15,7 @@ import os
 import struct
 
 import numpy as np
+import png as pypng
 from PIL import Image
 import tensorflow as tf
 
@@ -163,6 +165,15 @@ pngs["rgb16.png"] = tf.io.encode_png(tf.constant(
     (base.astype(np.uint16) * 257 + rng.randint(0, 257, base.shape)).astype(np.uint16))).numpy()
 pngs["gray16.png"] = tf.io.encode_png(tf.constant(
     rng.randint(0, 65536, (37, 53, 1)).astype(np.uint16))).numpy()
+def interlaced_png(array, bitdepth):
+    buf = io.BytesIO()
+    h, w, _ = array.shape
+    pypng.Writer(w, h, greyscale=False, interlace=True, bitdepth=bitdepth).write(buf, array.reshape(h, -1))
+    return buf.getvalue()
+
+
+pngs["interlaced.png"] = interlaced_png(base, 8)
+pngs["interlaced16.png"] = interlaced_png((base.astype(np.uint16) * 251), 16)
 for name, data in pngs.items():
     write(name, data)
     sixteen = name.endswith("16.png")
@@ -173,6 +184,8 @@ assert (tf_png(pngs["rgba.png"]) == base).all()
 # ---------------------------------------------------------------- broken inputs
 write("truncated.jpg", jpegs["baseline.jpg"][: len(jpegs["baseline.jpg"]) * 2 // 3])
 write("truncated.png", pngs["rgb.png"][: len(pngs["rgb.png"]) // 2])
+write("no-iend.png", pngs["rgb.png"][:-12])  # complete pixels, but the IEND chunk is missing
+expect_tf_error(tf_png, pngs["rgb.png"][:-12], "no-iend.png")
 write("not-an-image.txt", b"this is a text file, not an image\n")
 write("empty.jpg", b"")
 expect_tf_error(tf_jpeg, open(os.path.join(OUT, "truncated.jpg"), "rb").read(), "truncated.jpg")

@@ -117,6 +117,8 @@ int cshims_png_read_pixels(cshims_png_reader *reader, void *pixels, size_t row_b
         return -1;
     }
     png_read_image(reader->png, rows);
+    // Like TensorFlow, require the rest of the file (up to IEND) to be present and well formed.
+    png_read_end(reader->png, NULL);
     free(owned);
     return 0;
 }
