@@ -62,7 +62,7 @@ public final class TensorBundle: @unchecked Sendable {
         let known = verified.contains(name)
         lock.unlock()
         if !known {
-            let actual = CRC32C.checksum(slice)
+            let actual = entry.dtype == .string ? try stringChecksum(entry, slice, file: file.path) : CRC32C.checksum(slice)
             guard actual == entry.crc32c else {
                 throw .checksumMismatch(file: file.path, what: "tensor '\(name)'", expected: entry.crc32c, actual: actual)
             }
@@ -71,6 +71,25 @@ public final class TensorBundle: @unchecked Sendable {
             lock.unlock()
         }
         return slice
+    }
+
+    /// The entry checksum of a DT_STRING tensor, which TensorFlow computes over the element lengths as fixed
+    /// little-endian uint32 (uint64 above 4 GiB), not over their varint bytes, then the stored length CRC and
+    /// the element bytes.
+    private func stringChecksum(_ entry: BundleEntry, _ slice: UnsafeRawBufferPointer, file: String) throws(FormatError) -> UInt32 {
+        var reader = ProtobufReader(bytes: [UInt8](slice), file: file)
+        var crc: UInt32 = 0
+        for _ in 0..<entry.elementCount {
+            let length = try reader.readVarint()
+            if length <= UInt64(UInt32.max) {
+                crc = withUnsafeBytes(of: UInt32(length).littleEndian) { CRC32C.checksum($0, continuing: crc) }
+            } else {
+                crc = withUnsafeBytes(of: length.littleEndian) { CRC32C.checksum($0, continuing: crc) }
+            }
+        }
+        let rest = reader.position
+        guard rest <= slice.count else { throw .truncated(file: file, offset: entry.offset + rest, what: "string tensor '\(entry.name)'") }
+        return CRC32C.checksum(UnsafeRawBufferPointer(rebasing: slice[rest...]), continuing: crc)
     }
 
     /// A float32 tensor's values, in row-major order, pointing into the mapping (or an aligned copy).

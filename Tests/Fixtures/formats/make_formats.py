@@ -39,8 +39,9 @@ def read_back(prefix):
     out = []
     for name in sorted(reader.get_variable_to_shape_map()):
         value = reader.get_tensor(name)
-        out.append({"name": name, "dtype": dtypes[name].name, "shape": list(np.shape(value)),
-                    "values": values_of(np.asarray(value))})
+        # A bytes scalar must not go through np.asarray: numpy's 'S' dtype drops trailing NUL bytes.
+        values = [value.hex()] if isinstance(value, bytes) else values_of(np.asarray(value))
+        out.append({"name": name, "dtype": dtypes[name].name, "shape": list(np.shape(value)), "values": values})
     return out
 
 
