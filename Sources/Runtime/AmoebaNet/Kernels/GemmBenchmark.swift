@@ -1,0 +1,52 @@
+import COpenBLAS
+import Foundation
+
+/// Measures the two GEMM back ends on one 1×1-convolution shape: oneDNN matmul (what the runtime uses,
+/// with the destination as a channel slice of stride `ldc`) and OpenBLAS `cblas_sgemm`. Used by the
+/// `RUN_BENCHMARKS=1` test that chose the back end; see docs/runtime.md.
+package enum GemmBenchmark {
+    package struct Result: Sendable {
+        package let m: Int, k: Int, n: Int, ldc: Int
+        package let onednnGFLOPS: Double
+        package let openblasGFLOPS: Double
+        package let onednnImplementation: String
+    }
+
+    package static func measure(m: Int, k: Int, n: Int, ldc: Int, iterations: Int = 10,
+                                threads: Int) throws(RuntimeError) -> Result {
+        DNNLContext.setThreadCount(threads)
+        let context = try DNNLContext()
+        let builder = PlanBuilder(context: context)
+        let source = builder.dedicated(batch: 1, height: 1, width: m, channels: k)
+        let destination = builder.dedicated(batch: 1, height: 1, width: m, channels: ldc)
+        let values = UnsafeMutableBufferPointer<Float>.allocate(capacity: k * n)
+        values.initialize(repeating: 0.01)
+        let bias = UnsafeMutableBufferPointer<Float>.allocate(capacity: n)
+        bias.initialize(repeating: 0)
+        let weights = FoldedWeights(shape: [1, 1, k, n], values: values, bias: bias)
+        try builder.pointwise(weights, source: source, destination: destination.channelSlice(0, n),
+                              postOps: .init(), label: "benchmark")
+        let (steps, storage, _) = try builder.finish()
+        let implementation: String
+        if case .primitive(let primitive) = steps[0] { implementation = primitive.implementation } else { implementation = "?" }
+        try PlanStep.run(steps, storage: storage, context: context, threads: threads)
+        var start = DispatchTime.now().uptimeNanoseconds
+        for _ in 0 ..< iterations { try PlanStep.run(steps, storage: storage, context: context, threads: threads) }
+        let onednn = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 / Double(iterations)
+
+        let a = storage.pointer(source.ref), c = storage.pointer(destination.ref)
+        let b = values.baseAddress!
+        openblas_set_num_threads(Int32(threads))
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k), 1, a, Int32(k), b,
+                    Int32(n), 0, c, Int32(ldc))
+        start = DispatchTime.now().uptimeNanoseconds
+        for _ in 0 ..< iterations {
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k), 1, a, Int32(k), b,
+                        Int32(n), 0, c, Int32(ldc))
+        }
+        let openblas = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 / Double(iterations)
+        let flops = 2.0 * Double(m) * Double(k) * Double(n)
+        return Result(m: m, k: k, n: n, ldc: ldc, onednnGFLOPS: flops / onednn / 1e9,
+                      openblasGFLOPS: flops / openblas / 1e9, onednnImplementation: implementation)
+    }
+}

@@ -1,0 +1,78 @@
+import AmoebaNet
+import Foundation
+import Testing
+
+/// Speed measurements, not correctness: run with
+/// `RUN_BENCHMARKS=1 swift test -c release --filter AmoebaNetBenchmarks` (plus `HUBCTL_FULL_MODULE=<dir>` for
+/// the whole network). They print their numbers; docs/runtime.md records them.
+@Suite("AmoebaNetBenchmarks", .enabled(if: ProcessInfo.processInfo.environment["RUN_BENCHMARKS"] == "1"))
+struct AmoebaNetBenchmarks {
+    static let threads = ProcessInfo.processInfo.activeProcessorCount
+
+    @Test("oneDNN matmul vs OpenBLAS sgemm on the network's 1×1-convolution shapes")
+    func gemmBackends() throws {
+        // (pixels per image, K, N, ldc): h0 1x1 and prev_1x1 into a concat slice, pointwise into a temp and
+        // into a slice, for each of the three stacks at 331×331.
+        let shapes: [(Int, Int, Int, Int)] = [
+            (42 * 42, 1792, 448, 448), (42 * 42, 1792, 448, 1792), (42 * 42, 448, 448, 448), (42 * 42, 448, 448, 1792),
+            (21 * 21, 3584, 896, 896), (21 * 21, 896, 896, 3584),
+            (11 * 11, 7168, 1792, 1792), (11 * 11, 1792, 1792, 7168),
+        ]
+        print("batch      M      K      N    ldc   oneDNN GFLOP/s  OpenBLAS GFLOP/s  oneDNN impl")
+        for batch in [1, 8] {
+            for (pixels, k, n, ldc) in shapes {
+                let result = try GemmBenchmark.measure(m: pixels * batch, k: k, n: n, ldc: ldc,
+                                                       iterations: batch == 1 ? 10 : 3, threads: Self.threads)
+                print(String(format: "%5d %6d %6d %6d %6d %16.1f %17.1f  %@", batch, result.m, k, n, ldc,
+                             result.onednnGFLOPS, result.openblasGFLOPS, result.onednnImplementation))
+                #expect(result.onednnGFLOPS > 0 && result.openblasGFLOPS > 0)
+            }
+        }
+    }
+
+    @Test("Whole network: load, batch-1 latency, batch-8 per-image time, peak RSS")
+    func wholeNetwork() throws {
+        guard let directory = ProcessInfo.processInfo.environment["HUBCTL_FULL_MODULE"] else {
+            print("HUBCTL_FULL_MODULE not set: skipping the whole-network benchmark")
+            return
+        }
+        let clock = ContinuousClock()
+        var model: AmoebaNetModel?
+        let load = try clock.measure { model = try AmoebaNetModel(moduleDirectory: directory) }
+        let network = try #require(model)
+        let size = network.config.imageSize
+        var random = SeededGenerator(seed: 1)
+        let one = random.floats(size * size * 3, 0, 1)
+        var first: [Float] = []
+        let firstCall = try clock.measure { first = try network.run(images: one, batch: 1, height: size, width: size) }
+        var latencies: [Double] = []
+        for _ in 0 ..< 5 {
+            let elapsed = try clock.measure { _ = try network.run(images: one, batch: 1, height: size, width: size) }
+            latencies.append(seconds(elapsed))
+        }
+        latencies.sort()
+        let eight = (0 ..< 8).flatMap { _ in one }
+        _ = try network.run(images: eight, batch: 8, height: size, width: size)
+        var perImage: [Double] = []
+        for _ in 0 ..< 2 {
+            let elapsed = try clock.measure { _ = try network.run(images: eight, batch: 8, height: size, width: size) }
+            perImage.append(seconds(elapsed) / 8)
+        }
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        let multiplyAdds = 126.5e9
+        let median = latencies[2]
+        print(String(format: "load %.2f s, first call %.2f s", seconds(load), seconds(firstCall)))
+        print(String(format: "batch 1: median %.3f s (min %.3f, max %.3f) = %.0f GFLOP/s", median, latencies[0],
+                     latencies[4], 2 * multiplyAdds / median / 1e9))
+        print(String(format: "batch 8: %.3f s per image (best of 2) = %.0f GFLOP/s", perImage.min()!,
+                     2 * multiplyAdds / perImage.min()! / 1e9))
+        print(String(format: "peak RSS %.2f GB, folded weights %.2f GB", Double(usage.ru_maxrss) / 1e6,
+                     Double(network.weightBytes) / 1e9))
+        #expect(first.count == (network.config.classes ?? network.config.features))
+    }
+
+    private func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+}
