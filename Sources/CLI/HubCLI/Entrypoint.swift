@@ -10,8 +10,7 @@ public enum Entrypoint {
     /// Every subcommand, in the order `--help` lists them.
     static var commands: [any HubCommand.Type] {[
         FetchCommand.self, InfoCommand.self, ListCommand.self, RemoveCommand.self, VerifyCommand.self,
-        RegistryIndexCommand.self,
-        // `run` is the lead's RunCommand (Commands/RunCommand.swift); add `RunCommand.self` here once it exists.
+        RunCommand.self, BenchCommand.self, RegistryIndexCommand.self,
     ]}
 
     public static func run(arguments: [String]) -> Int32 {

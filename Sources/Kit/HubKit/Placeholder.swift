@@ -1,2 +1,0 @@
-// Placeholder so the target builds; replaced as the layer is written.
-enum HubKitPlaceholder {}
