@@ -33,9 +33,9 @@ final class DecodingErrorTests {
         #expect(!error.description.contains("\n"))
     }
 
-    @Test("a truncated JPEG is an error, not an image padded with gray")
-    func truncatedJPEG() {
-        let path = ImageFixtures.path("truncated.jpg")
+    @Test("a truncated JPEG is an error, not an image padded with gray", arguments: ["truncated.jpg", "missing-eoi.jpg"])
+    func truncatedJPEG(name: String) {
+        let path = ImageFixtures.path(name)
         let error = failure(path)
         checkNamesFile(error, path)
         guard case .corruptJPEG = error else { Issue.record("expected corruptJPEG, got \(String(describing: error))"); return }

@@ -9,7 +9,7 @@ struct DecodingTests {
     static let eightBitFiles = [
         "baseline.jpg", "baseline444.jpg", "progressive.jpg", "gray.jpg", "cmyk.jpg",
         "rgb.png", "rgba.png", "gray.png", "gray-alpha.png", "gray-1bit.png", "palette.png", "palette-trns.png",
-        "interlaced.png",
+        "interlaced.png", "extraneous-bytes.jpg", "corrupt-data.jpg", "trailing-garbage.jpg",
     ]
     static let orientedFiles = (1...8).map { "exif-\($0).jpg" } + ["exif-6-motorola.jpg"]
 

@@ -182,7 +182,21 @@ for name, data in pngs.items():
 assert (tf_png(pngs["rgba.png"]) == base).all()
 
 # ---------------------------------------------------------------- broken inputs
+# Damaged but complete JPEGs: libjpeg only warns and TF decodes them; hubctl must give the same pixels.
+good = jpegs["baseline.jpg"]
+damaged = {
+    "extraneous-bytes.jpg": good[:-2] + b"\x00\x11\x22" + good[-2:],  # junk before EOI
+    "corrupt-data.jpg": good[:len(good) // 2] + bytes(b ^ 0x5A for b in good[len(good) // 2:len(good) // 2 + 40])
+    + good[len(good) // 2 + 40:],
+    "trailing-garbage.jpg": good + b"garbage after the end of the image" * 2,
+}
+for name, data in damaged.items():
+    write(name, data)
+    save_npy(name, tf_jpeg(data))
+
 write("truncated.jpg", jpegs["baseline.jpg"][: len(jpegs["baseline.jpg"]) * 2 // 3])
+write("missing-eoi.jpg", jpegs["baseline.jpg"][:-2])  # every scan complete, only the EOI marker missing
+expect_tf_error(tf_jpeg, jpegs["baseline.jpg"][:-2], "missing-eoi.jpg")
 write("truncated.png", pngs["rgb.png"][: len(pngs["rgb.png"]) // 2])
 write("no-iend.png", pngs["rgb.png"][:-12])  # complete pixels, but the IEND chunk is missing
 expect_tf_error(tf_png, pngs["rgb.png"][:-12], "no-iend.png")

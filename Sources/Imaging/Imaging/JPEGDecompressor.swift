@@ -3,8 +3,9 @@ import CTurboJPEG
 /// Owns one libjpeg-turbo decompressor (`tjhandle`) and turns JPEG bytes into upright 8-bit RGB,
 /// bit for bit what `tf.io.decode_jpeg(channels=3, dct_method='INTEGER_ACCURATE')` gives before the
 /// EXIF orientation is applied: ISLOW inverse DCT and fancy upsampling (both libjpeg defaults).
-/// Any libjpeg warning (truncated data, corrupt entropy segments) is an error, never gray pixels.
-/// Not thread-safe: use one instance per thread.
+/// A file cut short (no EOI marker after the scans) is an error, never rows of gray; other libjpeg
+/// warnings (corrupt entropy data, extraneous bytes) are tolerated, as TensorFlow tolerates them, and
+/// give TensorFlow's pixels. Not thread-safe: use one instance per thread.
 final class JPEGDecompressor {
     private let handle: tjhandle
 
@@ -32,7 +33,10 @@ final class JPEGDecompressor {
         let w = Int(width), h = Int(height)
         guard w * h <= ImageDecoder.maximumPixels else { throw .tooLarge(path: path, width: w, height: h) }
         let metadata = JPEGMetadata(scanning: bytes)
-        let flags = TJFLAG_ACCURATEDCT | TJFLAG_STOPONWARNING
+        guard metadata.reachesEndOfImage else {
+            throw .corruptJPEG(path: path, message: "premature end of JPEG data (file is truncated)")
+        }
+        let flags = TJFLAG_ACCURATEDCT
         let isCMYK = colorspace == Int32(TJCS_CMYK.rawValue) || colorspace == Int32(TJCS_YCCK.rawValue)
 
         var status: Int32 = 0
@@ -44,7 +48,7 @@ final class JPEGDecompressor {
                 status = tjDecompress2(handle, jpeg, size, out.baseAddress, width, width * 4, height,
                                        Int32(TJPF_CMYK.rawValue), flags)
             }
-            guard status == 0 else { throw failure(path) }
+            guard status == 0 || isWarning else { throw failure(path) }
             rgb = Self.rgb(fromCMYK: cmyk, inverted: metadata.hasAdobeMarker)
         } else {
             var out = [UInt8](repeating: 0, count: w * h * 3)
@@ -52,7 +56,7 @@ final class JPEGDecompressor {
                 status = tjDecompress2(handle, jpeg, size, out.baseAddress, width, width * 3, height,
                                        Int32(TJPF_RGB.rawValue), flags)
             }
-            guard status == 0 else { throw failure(path) }
+            guard status == 0 || isWarning else { throw failure(path) }
             rgb = out
         }
         return DecodedImage(width: w, height: h, samples: .eight(rgb)).oriented(metadata.orientation)
@@ -77,6 +81,9 @@ final class JPEGDecompressor {
         }
         return rgb
     }
+
+    /// Whether the last failure was only a warning (the pixels were still written).
+    private var isWarning: Bool { tjGetErrorCode(handle) == Int32(TJERR_WARNING.rawValue) }
 
     private func failure(_ path: String) -> ImagingError {
         let message = tjGetErrorStr2(handle).map { String(cString: $0) } ?? "unknown libjpeg-turbo error"

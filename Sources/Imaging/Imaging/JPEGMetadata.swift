@@ -1,23 +1,27 @@
-/// What hubctl needs from a JPEG's marker segments before decoding: the EXIF orientation (APP1)
-/// and whether an Adobe APP14 segment is present (it says CMYK samples are stored inverted).
-/// Only the segments before the first scan (SOS) are read; malformed metadata is ignored, never fatal,
-/// since the picture itself may still be fine.
+/// What hubctl needs from a JPEG's marker segments besides the pixels: the EXIF orientation
+/// (APP1), whether an Adobe APP14 segment is present (it says CMYK samples are stored inverted), and
+/// whether the file runs to its EOI marker. Malformed metadata is ignored, never fatal, since the
+/// picture itself may still be fine.
 struct JPEGMetadata: Equatable {
     var orientation: ExifOrientation = .up
     var hasAdobeMarker = false
+    /// Whether walking the segments and entropy-coded scans reaches an EOI marker. A file cut short
+    /// does not; libjpeg would fill the missing rows with gray and only warn.
+    var reachesEndOfImage = false
 
-    /// Scans the marker segments of `bytes` (a whole JPEG file).
+    /// Walks the marker segments of `bytes` (a whole JPEG file), skipping over scan data.
     init(scanning bytes: UnsafeRawBufferPointer) {
         let count = bytes.count
         guard count >= 4, bytes[0] == 0xFF, bytes[1] == 0xD8 else { return }
         var position = 2
         var sawExif = false
-        while position + 4 <= count {
+        while position + 2 <= count {
             guard bytes[position] == 0xFF else { return }
             let marker = bytes[position + 1]
             if marker == 0xFF { position += 1; continue }  // fill byte
-            if marker == 0xDA || marker == 0xD9 { return }  // start of scan / end of image
+            if marker == 0xD9 { reachesEndOfImage = true; return }
             if marker == 0x01 || (0xD0...0xD7).contains(marker) { position += 2; continue }
+            guard position + 4 <= count else { return }
             let length = Int(bytes[position + 2]) << 8 | Int(bytes[position + 3])
             guard length >= 2, position + 2 + length <= count else { return }
             let payload = UnsafeRawBufferPointer(rebasing: bytes[(position + 4)..<(position + 2 + length)])
@@ -28,7 +32,22 @@ struct JPEGMetadata: Equatable {
                 hasAdobeMarker = true
             }
             position += 2 + length
+            if marker == 0xDA { position = Self.endOfScan(bytes, from: position) }
         }
+    }
+
+    /// The offset of the first marker after entropy-coded data starting at `start` (stuffed `FF 00`
+    /// bytes and restart markers belong to the scan), or `bytes.count` when the data runs out.
+    private static func endOfScan(_ bytes: UnsafeRawBufferPointer, from start: Int) -> Int {
+        var position = start
+        while position + 1 < bytes.count {
+            if bytes[position] != 0xFF { position += 1; continue }
+            let next = bytes[position + 1]
+            if next == 0x00 || (0xD0...0xD7).contains(next) { position += 2; continue }
+            if next == 0xFF { position += 1; continue }
+            return position
+        }
+        return bytes.count
     }
 
     /// nil when `payload` is not an Exif APP1; `.some(nil)` when it is one without a usable tag.
