@@ -23,8 +23,8 @@ struct AmoebaNetBenchmarks {
             for (pixels, k, n, ldc) in shapes {
                 let result = try GemmBenchmark.measure(m: pixels * batch, k: k, n: n, ldc: ldc,
                                                        iterations: batch == 1 ? 10 : 3, threads: Self.threads)
-                print(String(format: "%5d %6d %6d %6d %6d %16.1f %17.1f  %@", batch, result.m, k, n, ldc,
-                             result.onednnGFLOPS, result.openblasGFLOPS, result.onednnImplementation))
+                print(String(format: "%5d %6d %6d %6d %6d %16.1f %17.1f  ", batch, result.m, k, n, ldc,
+                             result.onednnGFLOPS, result.openblasGFLOPS) + result.onednnImplementation)
                 #expect(result.onednnGFLOPS > 0 && result.openblasGFLOPS > 0)
             }
         }
@@ -69,6 +69,15 @@ struct AmoebaNetBenchmarks {
                      2 * multiplyAdds / perImage.min()! / 1e9))
         print(String(format: "peak RSS %.2f GB, folded weights %.2f GB", Double(usage.ru_maxrss) / 1e6,
                      Double(network.weightBytes) / 1e9))
+        for batch in [1, 8] {
+            let profile = try network.profile(image: one, batch: batch)
+            let total = profile.values.reduce(0, +)
+            print("profile at batch \(batch) (step by step, \(String(format: "%.3f", total)) s):")
+            for (category, time) in profile.sorted(by: { $0.value > $1.value }) {
+                let name = category.padding(toLength: 34, withPad: " ", startingAt: 0)
+                print("  " + name + String(format: "%8.3f s  %5.1f%%", time, 100 * time / total))
+            }
+        }
         #expect(first.count == (network.config.classes ?? network.config.features))
     }
 

@@ -103,6 +103,16 @@ public final class AmoebaNetModel: @unchecked Sendable {
         return layers.byteCount
     }
 
+    /// Seconds spent per kind of step in one run of `batch` copies of `image` (for docs/runtime.md).
+    package func profile(image: [Float], batch: Int) throws(RuntimeError) -> [String: Double] {
+        lock.lock()
+        defer { lock.unlock() }
+        let size = config.imageSize
+        let plan = try plan(batch: batch, height: size, width: size)
+        let images = (0 ..< batch).flatMap { _ in image }
+        return try images.withUnsafeBufferPointer { (buffer) throws(RuntimeError) in try plan.profile(images: buffer) }
+    }
+
     /// oneDNN implementations chosen at batch 1 (diagnostics and tests).
     package func implementations(batch: Int = 1) throws(RuntimeError) -> [(label: String, implementation: String)] {
         lock.lock()

@@ -35,6 +35,17 @@ final class ExecutionPlan {
         }
     }
 
+    /// Runs the network once step by step and sums the wall time per step category (seconds).
+    func profile(images: UnsafeBufferPointer<Float>) throws(RuntimeError) -> [String: Double] {
+        let input = storage.pointer(layout.input.ref)
+        HeadKernels.scaleInput(images.baseAddress!, into: input, count: layout.input.denseCount)
+        var totals: [String: Double] = [:]
+        try PlanStep.run(steps, storage: storage, context: context, threads: threads) { step, nanoseconds in
+            totals[step.category, default: 0] += Double(nanoseconds) / 1e9
+        }
+        return totals
+    }
+
     /// Runs the network on `images` (NHWC, [0, 1]) and returns logits or features.
     func run(images: UnsafeBufferPointer<Float>, output: AmoebaNetModel.Output) throws(RuntimeError) -> [Float] {
         let input = storage.pointer(layout.input.ref)

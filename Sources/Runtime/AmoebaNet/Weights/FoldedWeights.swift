@@ -30,6 +30,7 @@ package final class FoldedWeights {
         guard let batchNorm else {
             _ = values.initialize(from: raw)
             bias = nil
+            source.release(name)
             return
         }
         let channels = bnChannels ?? outputs
@@ -56,6 +57,7 @@ package final class FoldedWeights {
             for o in 0 ..< outputs { values[row * outputs + o] = raw[row * outputs + o] * scale[o] }
         }
         self.bias = bias
+        source.release(name)
     }
 
     deinit {

@@ -1,3 +1,4 @@
+import Foundation
 import ModuleFormats
 
 /// Read access to a module's variables by checkpoint key. The runtime only needs shapes (to infer the
@@ -9,9 +10,14 @@ package protocol WeightSource: AnyObject {
     func shape(of name: String) -> [Int]?
     /// The values of `name` in row-major order; valid as long as the source lives.
     func floats(_ name: String) throws(RuntimeError) -> UnsafeBufferPointer<Float>
+    /// Says the values of `name` will not be read again (they have been folded into a copy), so a
+    /// memory-mapped source can drop their pages from the process's resident set.
+    func release(_ name: String)
 }
 
 extension WeightSource {
+    package func release(_ name: String) {}
+
     /// The values of `name` after checking its shape is `expected`.
     func floats(_ name: String, shape expected: [Int]) throws(RuntimeError) -> UnsafeBufferPointer<Float> {
         guard let found = shape(of: name) else { throw RuntimeError.missingVariable(name: name, module: origin) }
@@ -46,6 +52,18 @@ final class BundleWeightSource: WeightSource {
         } catch {
             throw RuntimeError.unreadableModule(path: origin, reason: error.description)
         }
+    }
+
+    /// Drops the mapped pages that lie entirely inside the tensor (MADV_DONTNEED on a read-only file
+    /// mapping: the pages return from the file if touched again), so loading never holds the checkpoint
+    /// and its folded copy in memory at the same time.
+    func release(_ name: String) {
+        guard let bytes = try? bundle.bytes(name), let base = bytes.baseAddress, bytes.count > 0 else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let start = (Int(bitPattern: base) + page - 1) / page * page
+        let end = (Int(bitPattern: base) + bytes.count) / page * page
+        guard end > start, let pointer = UnsafeMutableRawPointer(bitPattern: start) else { return }
+        madvise(pointer, end - start, MADV_DONTNEED)
     }
 }
 
