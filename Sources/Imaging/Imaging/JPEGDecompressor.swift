@@ -51,10 +51,11 @@ final class JPEGDecompressor {
             guard status == 0 || isWarning else { throw failure(path) }
             rgb = Self.rgb(fromCMYK: cmyk, inverted: metadata.hasAdobeMarker)
         } else {
-            var out = [UInt8](repeating: 0, count: w * h * 3)
-            out.withUnsafeMutableBufferPointer { out in
-                status = tjDecompress2(handle, jpeg, size, out.baseAddress, width, width * 3, height,
+            // Every row is written by libjpeg (also after a warning), so the buffer needs no zeroing.
+            let out = [UInt8](unsafeUninitializedCapacity: w * h * 3) { buffer, initialized in
+                status = tjDecompress2(handle, jpeg, size, buffer.baseAddress, width, width * 3, height,
                                        Int32(TJPF_RGB.rawValue), flags)
+                initialized = buffer.count
             }
             guard status == 0 || isWarning else { throw failure(path) }
             rgb = out
