@@ -162,6 +162,17 @@ def export_module(config: AmoebaNetConfig, values, module_dir):
             for name, var in by_name.items():
                 var.load(values[name], sess)
             module.export(module_dir, sess)
+    _rewrite_deterministically(os.path.join(module_dir, "saved_model.pb"))
+
+
+def _rewrite_deterministically(saved_model_path):
+    """Re-serialises saved_model.pb with sorted map entries: the exporter's map order varies between runs."""
+    from tensorflow.core.protobuf import saved_model_pb2
+    model = saved_model_pb2.SavedModel()
+    with open(saved_model_path, "rb") as f:
+        model.ParseFromString(f.read())
+    with open(saved_model_path, "wb") as f:
+        f.write(model.SerializeToString(deterministic=True))
 
 
 def pack_module(module_dir, archive_path):
