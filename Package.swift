@@ -72,7 +72,7 @@ let package = Package(
         .testTarget(name: "AmoebaNetTests", dependencies: ["AmoebaNet", "ModuleFormats", "TestSupport"],
                     swiftSettings: swift6),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport"], swiftSettings: swift6),
-        .testTarget(name: "HubKitTests", dependencies: ["HubKit", "TestSupport"], swiftSettings: swift6),
+        .testTarget(name: "HubKitTests", dependencies: ["HubKit", "ModuleFormats", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"], swiftSettings: swift6),
     ],
     swiftLanguageModes: [.v6]

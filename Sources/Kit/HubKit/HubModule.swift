@@ -50,6 +50,11 @@ public final class HubModule: @unchecked Sendable {
         expectedImageSize = ImageSize(height: size[0], width: size[1])
     }
 
+    /// Logits width of a classifier (nil for a feature-vector module).
+    public var numClasses: Int? { description.numClasses }
+    /// Width of the pooled feature vector.
+    public var numFeatures: Int? { description.numFeatures }
+
     /// The architecture the registry names, else what the checkpoint looks like.
     public var architecture: String {
         registryEntry?.networkArchitectures.first ?? "an unidentified architecture"

@@ -1,5 +1,0 @@
-import Testing
-
-@Suite("HubKitTests placeholder") struct HubKitTestsPlaceholder {
-    @Test func targetBuilds() { #expect(Bool(true)) }
-}
