@@ -4,7 +4,7 @@ SWIFT ?= swift
 CONFIG ?= release
 # Debian packages: the C libraries hubctl links, nginx for the loopback integration tests, bsdtar for benchmarks.
 DEB_PACKAGES := pkg-config libcurl4-openssl-dev libarchive-dev libsqlite3-dev libssl-dev libdnnl-dev \
-                libopenblas-dev libturbojpeg0-dev libpng-dev nginx-light libarchive-tools python3
+                libopenblas-dev libturbojpeg0-dev libpng-dev nginx-light libarchive-tools python3 curl bc time
 DEMO_HANDLE := hubctl/digits/amoebanet_a_n6_f24/classification/1
 DEMO_IMAGE := Registry/hubctl/digits/samples/digit_7.png
 BIN = $(shell $(SWIFT) build -c $(CONFIG) --show-bin-path)/hubctl
