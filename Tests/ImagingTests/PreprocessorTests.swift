@@ -28,6 +28,17 @@ struct PreprocessorTests {
         #expect(ImageFixtures.mismatches(direct.pixels, composed.pixels) == 0)
     }
 
+    @Test("load(image:into:) equals centralCrop + bilinear on the same RGBImage")
+    func loadFromImage() throws {
+        let image = try ImageDecoder.decode(path: ImageFixtures.path("exif-5.jpg"))
+        let prep = try ImagePreprocessor(height: 19, width: 45, centralCropFraction: 0.7, halfPixelCenters: false)
+        var slot = [Float](repeating: .nan, count: prep.sampleCount)
+        try slot.withUnsafeMutableBufferPointer { buffer in try prep.load(image: image, into: buffer) }
+        let composed = ImageResizer.bilinear(try ImageResizer.centralCrop(image, fraction: 0.7), height: 19, width: 45,
+                                             halfPixelCenters: false)
+        #expect(ImageFixtures.mismatches(slot, composed.pixels) == 0)
+    }
+
     @Test("a batch with broken files fills the good slots and reports the others")
     func batchWithBrokenFiles() throws {
         let names = ["baseline.jpg", "truncated.jpg", "rgb16.png", "not-an-image.txt", "exif-8.jpg", "truncated.png"]

@@ -50,6 +50,16 @@ public struct ImagePreprocessor: Sendable, Equatable {
         try load(decoded.get(), into: slot)
     }
 
+    /// Crops and resizes an already decoded image into `slot` (exactly `sampleCount` floats).
+    public func load(image: RGBImage, into slot: UnsafeMutableBufferPointer<Float>) throws(ImagingError) {
+        precondition(slot.count == sampleCount, "slot holds \(slot.count) floats, needs \(sampleCount)")
+        let window = try cropWindow(width: image.width, height: image.height)
+        image.pixels.withUnsafeBufferPointer { source in
+            BilinearKernel.resize(source: source, sourceWidth: image.width, window: window, into: slot,
+                                  height: height, width: width, halfPixelCenters: halfPixelCenters)
+        }
+    }
+
     /// Decodes, crops and resizes one file into a new `RGBImage`.
     public func image(path: String) throws(ImagingError) -> RGBImage {
         var pixels = [Float](repeating: 0, count: sampleCount)
@@ -94,9 +104,7 @@ public struct ImagePreprocessor: Sendable, Equatable {
 
     private func load(_ decoded: DecodedImage, into slot: UnsafeMutableBufferPointer<Float>) throws(ImagingError) {
         precondition(slot.count == sampleCount, "slot holds \(slot.count) floats, needs \(sampleCount)")
-        let window = try centralCropFraction.map { (fraction) throws(ImagingError) in
-            try CropWindow.central(width: decoded.width, height: decoded.height, fraction: fraction)
-        } ?? .whole(width: decoded.width, height: decoded.height)
+        let window = try cropWindow(width: decoded.width, height: decoded.height)
         switch decoded.samples {
         case .eight(let samples):
             samples.withUnsafeBufferPointer { source in
@@ -109,6 +117,12 @@ public struct ImagePreprocessor: Sendable, Equatable {
                                       height: height, width: width, halfPixelCenters: halfPixelCenters)
             }
         }
+    }
+
+    /// The part of a `width` × `height` image that is resized: the central crop, or all of it.
+    private func cropWindow(width: Int, height: Int) throws(ImagingError) -> CropWindow {
+        guard let fraction = centralCropFraction else { return .whole(width: width, height: height) }
+        return try CropWindow.central(width: width, height: height, fraction: fraction)
     }
 }
 
