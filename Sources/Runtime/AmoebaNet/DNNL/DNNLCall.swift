@@ -15,13 +15,11 @@ enum DNNLCall {
         }
     }
 
-    /// Converts a Swift array (at most 12 entries) to the C `dnnl_dims_t` tuple.
-    static func dims(_ values: [Int]) -> dnnl_dims_t {
-        var result: dnnl_dims_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        withUnsafeMutableBytes(of: &result) { raw in
-            let slots = raw.bindMemory(to: dnnl_dim_t.self)
-            for (index, value) in values.enumerated() { slots[index] = dnnl_dim_t(value) }
-        }
+    /// Converts a Swift array (at most 12 entries) to the 12-entry `dnnl_dims_t` layout; pass the result
+    /// straight to the C call (an array argument becomes a pointer to its whole storage).
+    static func dims(_ values: [Int]) -> [dnnl_dim_t] {
+        var result = [dnnl_dim_t](repeating: 0, count: 12)
+        for (index, value) in values.enumerated() { result[index] = dnnl_dim_t(value) }
         return result
     }
 }

@@ -6,18 +6,18 @@ enum MemoryDescriptor {
     static func strided(_ dims: [Int], strides: [Int], type: dnnl_data_type_t = dnnl_f32,
                         label: @autoclosure () -> String) throws(RuntimeError) -> dnnl_memory_desc_t {
         var descriptor = dnnl_memory_desc_t()
-        var cDims = DNNLCall.dims(dims)
-        var cStrides = DNNLCall.dims(strides)
-        try DNNLCall.check(dnnl_memory_desc_init_by_strides(&descriptor, Int32(dims.count), &cDims.0, type,
-                                                            &cStrides.0), "memory descriptor for \(label())")
+        let cDims = DNNLCall.dims(dims)
+        let cStrides = DNNLCall.dims(strides)
+        try DNNLCall.check(dnnl_memory_desc_init_by_strides(&descriptor, Int32(dims.count), cDims, type,
+                                                            cStrides), "memory descriptor for \(label())")
         return descriptor
     }
 
     static func any(_ dims: [Int], type: dnnl_data_type_t = dnnl_f32,
                     label: @autoclosure () -> String) throws(RuntimeError) -> dnnl_memory_desc_t {
         var descriptor = dnnl_memory_desc_t()
-        var cDims = DNNLCall.dims(dims)
-        try DNNLCall.check(dnnl_memory_desc_init_by_tag(&descriptor, Int32(dims.count), &cDims.0, type,
+        let cDims = DNNLCall.dims(dims)
+        try DNNLCall.check(dnnl_memory_desc_init_by_tag(&descriptor, Int32(dims.count), cDims, type,
                                                         dnnl_format_tag_any), "memory descriptor for \(label())")
         return descriptor
     }

@@ -118,17 +118,17 @@ final class PlanBuilder {
         var weightsMD = anyWeightsMD
         let outputs = destination.channels
         var biasMD = try MemoryDescriptor.strided([outputs], strides: [1], label: label)
-        var strides = DNNLCall.dims([stride.0, stride.1])
-        var padLeft = DNNLCall.dims([padding.top, padding.left])
-        var padRight = DNNLCall.dims([padding.bottom, padding.right])
+        let strides = DNNLCall.dims([stride.0, stride.1])
+        let padLeft = DNNLCall.dims([padding.top, padding.left])
+        let padRight = DNNLCall.dims([padding.bottom, padding.right])
         var descriptor = dnnl_convolution_desc_t()
         let status = weights.bias == nil
             ? dnnl_convolution_forward_desc_init(&descriptor, dnnl_forward_inference, dnnl_convolution_direct,
-                                                 &sourceMD, &weightsMD, nil, &destinationMD, &strides.0,
-                                                 &padLeft.0, &padRight.0)
+                                                 &sourceMD, &weightsMD, nil, &destinationMD, strides,
+                                                 padLeft, padRight)
             : dnnl_convolution_forward_desc_init(&descriptor, dnnl_forward_inference, dnnl_convolution_direct,
-                                                 &sourceMD, &weightsMD, &biasMD, &destinationMD, &strides.0,
-                                                 &padLeft.0, &padRight.0)
+                                                 &sourceMD, &weightsMD, &biasMD, &destinationMD, strides,
+                                                 padLeft, padRight)
         try DNNLCall.check(status, "convolution descriptor for \(label)")
         let primitiveDescriptor = try withUnsafePointer(to: &descriptor) { (pointer) throws(RuntimeError) in
             try PrimitiveDescriptor(operationDescriptor: UnsafeRawPointer(pointer), postOps: postOps,
