@@ -23,10 +23,15 @@ public enum ImageDecoder {
 
     /// Decodes an in-memory image; `name` is what errors report as the file.
     public static func decode(data: Data, name: String) throws(ImagingError) -> RGBImage {
+        try decodeSamples(data: data, name: name).rgbImage()
+    }
+
+    /// Decodes an in-memory image, keeping integer samples.
+    package static func decodeSamples(data: Data, name: String) throws(ImagingError) -> DecodedImage {
         let result: Result<DecodedImage, ImagingError> = data.withUnsafeBytes { bytes in
             Result { () throws(ImagingError) in try decodeSamples(bytes: bytes, name: name) }
         }
-        return try result.get().rgbImage()
+        return try result.get()
     }
 
     /// Reads and decodes the file at `path`, keeping integer samples.

@@ -44,10 +44,7 @@ public struct ImagePreprocessor: Sendable, Equatable {
 
     /// The same for an in-memory file; `name` is what errors report.
     public func load(data: Data, name: String, into slot: UnsafeMutableBufferPointer<Float>) throws(ImagingError) {
-        let decoded: Result<DecodedImage, ImagingError> = data.withUnsafeBytes { bytes in
-            Result { () throws(ImagingError) in try ImageDecoder.decodeSamples(bytes: bytes, name: name) }
-        }
-        try load(decoded.get(), into: slot)
+        try load(ImageDecoder.decodeSamples(data: data, name: name), into: slot)
     }
 
     /// Crops and resizes an already decoded image into `slot` (exactly `sampleCount` floats).

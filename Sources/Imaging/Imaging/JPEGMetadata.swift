@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// What hubctl needs from a JPEG's marker segments besides the pixels: the EXIF orientation
 /// (APP1), whether an Adobe APP14 segment is present (it says CMYK samples are stored inverted), and
 /// whether the file runs to its EOI marker. Malformed metadata is ignored, never fatal, since the
@@ -39,9 +45,13 @@ struct JPEGMetadata: Equatable {
     /// The offset of the first marker after entropy-coded data starting at `start` (stuffed `FF 00`
     /// bytes and restart markers belong to the scan), or `bytes.count` when the data runs out.
     private static func endOfScan(_ bytes: UnsafeRawBufferPointer, from start: Int) -> Int {
+        guard let base = bytes.baseAddress else { return bytes.count }
         var position = start
         while position + 1 < bytes.count {
-            if bytes[position] != 0xFF { position += 1; continue }
+            // memchr finds the next 0xFF far faster than a byte loop; scans are most of the file.
+            guard let found = memchr(base + position, 0xFF, bytes.count - position) else { return bytes.count }
+            position = base.distance(to: UnsafeRawPointer(found))
+            guard position + 1 < bytes.count else { return bytes.count }
             let next = bytes[position + 1]
             if next == 0x00 || (0xD0...0xD7).contains(next) { position += 2; continue }
             if next == 0xFF { position += 1; continue }
