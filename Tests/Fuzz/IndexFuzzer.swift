@@ -12,17 +12,7 @@ public func indexFuzzerTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) 
         for entry in index.entries { _ = index[entry.name] }
     }
 
-    var table: [UInt8] = []
-    let dataHandle = SSTableBuilder.writeBlock(bytes, to: &table)
-    let metaHandle = SSTableBuilder.writeBlock(SSTableBuilder.blockContents([], restarts: [0]), to: &table)
-    var index: [UInt8] = [0, 1, UInt8(dataHandle.count), 0xFF]
-    index += dataHandle
-    let indexHandle = SSTableBuilder.writeBlock(SSTableBuilder.blockContents(index, restarts: [0]), to: &table)
-    var footer = metaHandle + indexHandle
-    footer += [UInt8](repeating: 0, count: 40 - footer.count)
-    SSTableBuilder.appendFixed32(UInt32(truncatingIfNeeded: SSTable.magic), to: &footer)
-    SSTableBuilder.appendFixed32(UInt32(truncatingIfNeeded: SSTable.magic >> 32), to: &footer)
-    _ = try? BundleIndex(bytes: table + footer, file: "fuzz/wrapped.index")
+    _ = try? BundleIndex(bytes: SSTableBuilder.table(wrappingDataBlock: bytes), file: "fuzz/wrapped.index")
 
     var reader = ProtobufReader(bytes: bytes, file: "fuzz/entry")
     _ = try? BundleEntry.parse(name: "fuzz", reader: &reader)

@@ -44,6 +44,9 @@ seed() {  # seed corpus from the committed fixtures: saved_model.pb / tfhub_modu
         done
     done
     shopt -u nullglob
+    find "$root/Tests/Fixtures/formats" -type f | grep "$pattern" | while read -r file; do
+        cp "$file" "$corpus/seed-formats-$(basename "$(dirname "$file")")-$(basename "$file")"
+    done
 }
 
 for name in "${fuzzers[@]}"; do

@@ -88,6 +88,22 @@ package struct SSTableBuilder {
         return handle
     }
 
+    /// A complete table whose single data block has exactly `contents` (entries + restarts, unchecked), with
+    /// valid trailers, index and footer around it: lets fuzzing and tests reach block decoding past the CRCs.
+    package static func table(wrappingDataBlock contents: [UInt8]) -> [UInt8] {
+        var table: [UInt8] = []
+        let dataHandle = writeBlock(contents, to: &table)
+        let metaHandle = writeBlock(blockContents([], restarts: [0]), to: &table)
+        var index: [UInt8] = [0, 1, UInt8(dataHandle.count), 0xFF]
+        index += dataHandle
+        let indexHandle = writeBlock(blockContents(index, restarts: [0]), to: &table)
+        var footer = metaHandle + indexHandle
+        footer += [UInt8](repeating: 0, count: 40 - footer.count)
+        appendFixed32(UInt32(truncatingIfNeeded: SSTable.magic), to: &footer)
+        appendFixed32(UInt32(truncatingIfNeeded: SSTable.magic >> 32), to: &footer)
+        return table + footer
+    }
+
     package static func appendVarint(_ value: UInt64, to bytes: inout [UInt8]) {
         var value = value
         while value >= 0x80 {
