@@ -98,6 +98,26 @@ struct ModuleInspectorTests {
         #expect(description.expectedImageSize == nil)
     }
 
+    @Test("a TF1 SavedModel with stripped default attrs: epsilon is the op default, size from the images input")
+    func tf1StrippedDefaults() throws {
+        let expected = try #require(try Fixtures.formatsExpected()["tf1_saved_model"] as? [String: Any])
+        #expect(expected["epsilon_attr_present"] as? Bool == false)  // TensorFlow really left it out
+        let description = try ModuleInspector.describe(directory: Fixtures.formats + "/tf1_saved_model")
+        #expect(description.format == .tf1SavedModel)
+        #expect(description.tags == expected["tags"] as? [String])
+        #expect(description.batchNormNodes == 1)
+        #expect(description.batchNormEpsilon == Float((expected["op_default_epsilon"] as? NSNumber)?.doubleValue ?? .nan))
+        #expect(MetaGraph.fusedBatchNormDefaultEpsilon == description.batchNormEpsilon)
+        // No attachment: hub.get_expected_image_size falls back to the default signature's images input.
+        #expect(description.expectedImageSize == [5, 7])
+        #expect(description.numChannels == 3)
+        #expect(description.numFeatures == 4)
+        #expect(description.numClasses == nil)
+        #expect(description.parameters == expected["parameters"] as? Int)
+        #expect(description.trainableParameters == expected["trainable_parameters"] as? Int)
+        #expect(description.variables == expected["variables"] as? Int)
+    }
+
     @Test("directories that are not modules, and modules with a bad tfhub_module.pb, are refused clearly")
     func notModules() throws {
         let empty = try scratch.directory("empty")

@@ -45,6 +45,48 @@ def read_back(prefix):
     return out
 
 
+def tf1_saved_model(directory):
+    """A plain TF1 SavedModel written with strip_default_attrs=True around a FusedBatchNormV3 whose epsilon
+    equals the op default, so the attr is absent from the file; no image attachment, so the image size can
+    only come from the `images` input of the `default` signature."""
+    shutil.rmtree(directory, ignore_errors=True)
+    graph = tf.Graph()
+    with graph.as_default():
+        images = tf.compat.v1.placeholder(tf.float32, [None, 5, 7, 3], name="images")
+        with tf.compat.v1.variable_scope("", use_resource=False):
+            init = tf.compat.v1.random_normal_initializer(seed=3)
+            weights = tf.compat.v1.get_variable("conv/weights", [1, 1, 3, 4], initializer=init)
+            gamma = tf.compat.v1.get_variable("bn/gamma", [4], initializer=tf.compat.v1.ones_initializer())
+            beta = tf.compat.v1.get_variable("bn/beta", [4], initializer=tf.compat.v1.zeros_initializer())
+            mean = tf.compat.v1.get_variable("bn/moving_mean", [4], trainable=False,
+                                             initializer=tf.compat.v1.zeros_initializer())
+            variance = tf.compat.v1.get_variable("bn/moving_variance", [4], trainable=False,
+                                                 initializer=tf.compat.v1.ones_initializer())
+        y = tf.nn.conv2d(images, weights, 1, "SAME")
+        # 1e-4 is the op default (the Python wrapper would otherwise pass its own 1e-3).
+        y, _, _ = tf.compat.v1.nn.fused_batch_norm(y, gamma, beta, mean, variance, epsilon=1e-4, is_training=False)
+        features = tf.reduce_mean(y, [1, 2], name="features")
+        with tf.compat.v1.Session(graph=graph) as session:
+            session.run(tf.compat.v1.global_variables_initializer())
+            builder = tf.compat.v1.saved_model.Builder(directory)
+            signature = tf.compat.v1.saved_model.predict_signature_def({"images": images}, {"default": features})
+            builder.add_meta_graph_and_variables(session, ["serve"], signature_def_map={"default": signature},
+                                                 strip_default_attrs=True)
+            builder.save()
+    model = saved_model_pb2.SavedModel()
+    with open(os.path.join(directory, "saved_model.pb"), "rb") as f:
+        model.ParseFromString(f.read())
+    nodes = [n for n in model.meta_graphs[0].graph_def.node if n.op.startswith("FusedBatchNorm")]
+    from tensorflow.python.framework import op_def_registry
+    op_default = [a.default_value.f for a in op_def_registry.get(nodes[0].op).attr if a.name == "epsilon"][0]
+    trainable = [v.name for v in graph.get_collection(tf.compat.v1.GraphKeys.TRAINABLE_VARIABLES)]
+    shapes = {v.name: v.shape.as_list() for v in graph.get_collection(tf.compat.v1.GraphKeys.GLOBAL_VARIABLES)}
+    return {"batch_norm_op": nodes[0].op, "epsilon_attr_present": "epsilon" in nodes[0].attr,
+            "op_default_epsilon": op_default, "tags": sorted(model.meta_graphs[0].meta_info_def.tags),
+            "trainable_parameters": int(sum(np.prod(shapes[n]) for n in trainable)),
+            "parameters": int(sum(np.prod(s) for s in shapes.values())), "variables": len(shapes)}
+
+
 def main():
     rng = np.random.default_rng(7)
     for folder in ("dtypes", "sharded", "tf2_saved_model"):
@@ -122,6 +164,7 @@ def main():
                        "has_object_graph": mg.HasField("object_graph_def"), "batch_norm_epsilons": epsilons})
     expected["tf2_saved_model"] = {"meta_graphs": graphs,
                                    "variables": read_back(os.path.join(directory, "variables", "variables"))}
+    expected["tf1_saved_model"] = tf1_saved_model(os.path.join(HERE, "tf1_saved_model"))
     with open(os.path.join(HERE, "expected.json"), "w") as f:
         json.dump(expected, f, indent=1, sort_keys=True)
         f.write("\n")
