@@ -78,4 +78,49 @@ struct ProcessTests {
         #expect(entries.map(\.handle) == [handle])
         #expect(entries.map(\.state) == [.ready])
     }
+
+    @Test("SIGKILL at 16 spread-out points of a fetch never leaves a served broken entry; the next fetch completes")
+    func repeatedKills() throws {
+        let fixture = try ClientFixture()
+        let handle = "test/kill/model/1"
+        try fixture.addModule(handle, seed: 71, size: 24 << 20)
+        let nginx = try NginxServer(root: fixture.registryRoot)
+        let arguments = ["fetch", handle, "--quiet", "--cache-dir", fixture.cacheRoot, "--registry", nginx.baseURL]
+
+        // Time one complete fetch in a scratch cache to spread the kill points over its length.
+        let scratch = fixture.directory.appending("scratch-cache")
+        let started = Date()
+        let probe = try HubctlProcess.run(["fetch", handle, "--quiet", "--cache-dir", scratch, "--registry", nginx.baseURL])
+        #expect(probe.status == 0, "\(probe.stderr)")
+        let duration = max(Date().timeIntervalSince(started), 0.05)
+
+        var killedWhileRunning = 0
+        var state: UInt64 = 0x2545f4914f6cdd1d
+        for round in 0..<16 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            let jitter = Double(state >> 40) / Double(1 << 24)  // [0, 1)
+            let delay = duration * (Double(round) + jitter) / 16
+            let process = try HubctlProcess.start(arguments)
+            Thread.sleep(forTimeInterval: delay)
+            if process.isRunning { killedWhileRunning += 1 }
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+
+            // Whatever the kill hit, a ready row always has an intact module.
+            let cache = try fixture.cache(registry: nginx.baseURL)
+            for entry in try cache.list() where entry.state == .ready {
+                #expect(try cache.verify(try ModuleHandle(parsing: entry.handle)).map(\.status) == [.ok])
+            }
+            if round % 4 == 3 { _ = try? cache.remove(try ModuleHandle(parsing: handle)) }
+        }
+        #expect(killedWhileRunning >= 8, "most kills should land while the fetch runs")
+
+        let cache = try fixture.cache(registry: nginx.baseURL)
+        let module = try cache.fetch(handle)
+        #expect(try cache.verify(nil).map(\.status) == [.ok])
+        #expect(try cache.list().map(\.state) == [.ready])
+        #expect(module.path == cache.layout.moduleDirectory(for: handle))
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: cache.layout.temporaryDirectory)
+        #expect(leftovers.isEmpty, "unpack folders left behind: \(leftovers)")
+    }
 }
