@@ -29,6 +29,8 @@ public final class ModuleCache {
     public let rebuiltIndexFrom: String?
     /// Progress of downloads. When nil, a terminal bar is drawn if `configuration.showProgress`.
     public var progress: (any ProgressReporter)?
+    /// Receives one-line notes worth showing a person (e.g. waiting for another process's fetch).
+    public var notes: ((String) -> Void)?
 
     public init(configuration: HubConfiguration) throws(HubError) {
         self.configuration = configuration
@@ -149,7 +151,10 @@ public final class ModuleCache {
         do {
             try layout.prepare()
             lock = try FileLock(path: layout.lockPath(forKey: slug))
-            try lock.lock(timeout: configuration.lockTimeout)
+            if try !lock.tryLock() {
+                notes?("waiting for another process that is fetching \(key)")
+                try lock.lock(timeout: configuration.lockTimeout)
+            }
         } catch {
             throw .store(error)
         }

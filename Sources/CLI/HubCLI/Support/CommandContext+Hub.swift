@@ -12,6 +12,8 @@ extension CommandContext {
     /// Opens the module cache, noting on stderr when a damaged index had to be rebuilt.
     package func openCache() throws -> ModuleCache {
         let cache = try ModuleCache(configuration: configuration)
+        let console = self.console
+        cache.notes = { console.note("note: " + $0) }
         if let movedTo = cache.rebuiltIndexFrom {
             console.note("note: the cache index was damaged and has been rebuilt (old file kept at \(movedTo)); "
                 + "modules will be refetched")
