@@ -10,8 +10,8 @@ import os
 import re
 import sys
 
-HUB015_DIR = os.environ.get(
-    "HUBCTL_HUB015", os.path.join(os.path.expanduser("~"), ".cache", "hubctl-dev", "hub015"))
+# Default: `hub015` beside the venv (setup_venv.sh puts it there), e.g. ~/.cache/hubctl-dev/{venv,hub015}.
+HUB015_DIR = os.environ.get("HUBCTL_HUB015", os.path.join(os.path.dirname(sys.prefix), "hub015"))
 
 
 def load_tensorflow_hub():
