@@ -341,7 +341,8 @@ public final class ModuleCache {
 
     /// Re-hashes every file of the cached module(s) for `handle` (all entries when nil) against the
     /// recorded manifest. Damaged entries are marked broken, so they are never served again and the
-    /// next fetch refetches them.
+    /// next fetch refetches them. Rows left `downloading`/`unpacking` by a killed fetch are cleaned
+    /// up (each check holds the handle's lock, so a live fetch is waited for, never disturbed).
     public func verify(_ handle: ModuleHandle?) throws(HubError) -> [VerificationReport] {
         let keys: [String]
         if let handle {
@@ -371,8 +372,16 @@ public final class ModuleCache {
             throw .store(error)
         }
         guard let entry else { return nil }  // removed while we waited for the lock
-        guard entry.state == .ready else {
-            return VerificationReport(handle: key, path: entry.path, status: .notReady, missing: [], altered: [],
+        switch entry.state {
+        case .ready:
+            break
+        case .broken:
+            return VerificationReport(handle: key, path: entry.path, status: .broken, missing: [], altered: [],
+                                      extra: [], checkedFiles: 0, checkedBytes: 0, state: .broken)
+        case .downloading, .unpacking:
+            // We hold the handle's lock, so no fetch is running: a dead process left this row.
+            try reclaim(key: key, slug: CacheLayout.key(for: key))
+            return VerificationReport(handle: key, path: entry.path, status: .stale, missing: [], altered: [],
                                       extra: [], checkedFiles: 0, checkedBytes: 0, state: entry.state)
         }
         var missing: [String] = []

@@ -7,8 +7,11 @@ public struct VerificationReport: Sendable, Equatable, Codable {
         case ok
         /// Files are missing, altered or extra; the entry is now marked broken.
         case damaged
-        /// The entry was not ready (a fetch is in progress or failed); nothing was checked.
-        case notReady = "not-ready"
+        /// The entry was left half-done by a fetch that died (its lock was free); the row, module
+        /// folder and unpack folders were removed, the partial download kept for resume.
+        case stale
+        /// The entry was already marked broken; the next fetch refetches it.
+        case broken
     }
 
     public let handle: String

@@ -247,4 +247,23 @@ struct ModuleCacheTests {
             _ = try registry.entry(for: handle)
         }
     }
+
+    @Test("verify cleans rows a killed fetch left half-done and keeps the partial for resume")
+    func staleRows() throws {
+        let fixture = try ClientFixture()
+        let cache = try fixture.cache(registry: fixture.registryRoot)
+        let handle = "test/stale/1"
+        let folder = cache.layout.moduleDirectory(for: handle)
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try Data([1]).write(to: URL(fileURLWithPath: cache.layout.partialPath(for: handle)))
+        try cache.index.upsert(CacheEntry(handle: handle, resolvedURL: "http://x/m.tar.gz", sha256: "", size: 0,
+                                          path: folder, state: .unpacking, format: "hub"))
+        let reports = try cache.verify(nil)
+        #expect(reports.map(\.status) == [.stale])
+        #expect(reports.first?.state == .unpacking)
+        #expect(try cache.list().isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: folder))
+        #expect(FileManager.default.fileExists(atPath: cache.layout.partialPath(for: handle)))
+        #expect(try cache.verify(nil).isEmpty)
+    }
 }

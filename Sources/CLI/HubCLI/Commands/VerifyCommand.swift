@@ -20,7 +20,7 @@ struct VerifyCommand: HubCommand {
         }
         let handle = try arguments.positionals.first.map { text throws in try context.handle(text) }
         let reports = try context.openCache().verify(handle)
-        let damaged = reports.filter { $0.status == .damaged }
+        let damaged = reports.filter { $0.status == .damaged || $0.status == .broken }
         if context.globals.json || arguments.has("--json") {
             try context.console.json(reports)
         } else {
@@ -28,8 +28,10 @@ struct VerifyCommand: HubCommand {
                 switch report.status {
                 case .ok:
                     context.console.out("ok       \(report.handle) (\(report.checkedFiles) files, \(report.checkedBytes) bytes)")
-                case .notReady:
-                    context.console.out("skipped  \(report.handle) (state \(report.state.rawValue))")
+                case .stale:
+                    context.console.out("cleaned  \(report.handle) (left \(report.state.rawValue) by an interrupted fetch)")
+                case .broken:
+                    context.console.out("broken   \(report.handle) (marked earlier; 'hubctl fetch' refetches it)")
                 case .damaged:
                     var parts: [String] = []
                     if !report.missing.isEmpty { parts.append("missing " + report.missing.joined(separator: ", ")) }
