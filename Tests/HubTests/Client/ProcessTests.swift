@@ -44,7 +44,7 @@ struct ProcessTests {
         #expect(try cache.verify(nil).map(\.status) == [.ok])
     }
 
-    @Test("8 processes fetching one handle at once: all succeed, exactly one downloads")
+    @Test("8 processes fetching one handle at once, with list and verify running alongside: all succeed, one download")
     func concurrentFetches() throws {
         let fixture = try ClientFixture()
         let handle = "test/concurrent/model/1"
@@ -55,12 +55,17 @@ struct ProcessTests {
         let lock = NSLock()
         let cacheRoot = fixture.cacheRoot
         let registry = nginx.baseURL
-        DispatchQueue.concurrentPerform(iterations: count) { index in
-            let result = try? HubctlProcess.run(["fetch", handle, "--json", "--cache-dir", cacheRoot,
-                                                 "--registry", registry])
+        nonisolated(unsafe) var others: [HubctlProcess.Result?] = []
+        DispatchQueue.concurrentPerform(iterations: count + 3) { index in
+            let command = index < count ? ["fetch", handle, "--json"] : index == count ? ["verify"] : ["list"]
+            let result = try? HubctlProcess.run(command + ["--cache-dir", cacheRoot, "--registry", registry])
             lock.lock()
-            results[index] = result
+            if index < count { results[index] = result } else { others.append(result) }
             lock.unlock()
+        }
+        for other in others {
+            let other = try #require(other)
+            #expect(other.status == 0, "\(other.stderr)")
         }
         var origins: [String] = []
         var paths: Set<String> = []
