@@ -96,8 +96,9 @@ public final class ModuleCache {
             let versioned = try resolve(handle)
             let key = versioned.description
             if let hit = try cachedModule(key) { return hit }
-            if configuration.offline { throw .offlineMiss(handle: key) }
             let registry = try registry()
+            // Offline still allows a local registry whose asset is a local file (no network at all).
+            if configuration.offline && registry.isRemote { throw .offlineMiss(handle: key) }
             let entry = try registry.entry(for: versioned)
             guard let asset = entry.assetPath else { throw .noAsset(handle: key, kind: entry.kind) }
             let source: AssetSource

@@ -209,6 +209,11 @@ struct ModuleCacheTests {
         #expect(try cache.list().isEmpty)
         #expect(throws: HubError.self) { try cache.remove(try ModuleHandle(parsing: Self.handle)) }
 
+        // A local registry with a local asset needs no network, so offline mode may unpack it.
+        let local = try fixture.cache(registry: fixture.registryRoot, offline: true).fetch(Self.handle)
+        #expect(local.origin == .unpackedLocalArchive)
+        _ = try cache.remove(try ModuleHandle(parsing: Self.handle))
+
         let offline = try fixture.cache(registry: "http://127.0.0.1:9/unreachable", offline: true)
         #expect {
             try offline.fetch(Self.handle)
