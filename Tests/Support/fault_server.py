@@ -25,6 +25,7 @@ Prints the chosen port on stdout, then serves until --idle seconds pass without 
 import argparse
 import hashlib
 import os
+import signal
 import socket
 import sys
 import threading
@@ -180,6 +181,9 @@ def main():
     parser.add_argument("--idle", type=float, default=120)
     parser.add_argument("--stall", type=float, default=3)
     args = parser.parse_args()
+    # A launcher's thread may have SIGTERM blocked, and that mask survives exec: undo it.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGTERM, signal.SIGINT])
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     Handler.root = args.root
     Handler.stall = args.stall
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)

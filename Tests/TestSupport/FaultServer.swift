@@ -37,9 +37,10 @@ public final class FaultServer: @unchecked Sendable {
 
     deinit { stop() }
 
+    /// Kills the server (SIGKILL: it holds no state worth a graceful exit) and waits for it.
     public func stop() {
         guard process.isRunning else { return }
-        process.terminate()
+        kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
     }
 

@@ -15,6 +15,9 @@ public final class NginxServer: @unchecked Sendable {
     private let process: Process
     private let workDirectory: TemporaryDirectory
 
+    /// nginx's access log (one line per request, status after the request line).
+    public var accessLogPath: String { workDirectory.appending("access.log") }
+
     /// `http://127.0.0.1:<port>`.
     public var baseURL: String { "http://127.0.0.1:\(port)" }
 

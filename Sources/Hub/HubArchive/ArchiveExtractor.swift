@@ -38,7 +38,7 @@ public enum ArchiveExtractor {
             do throws(ArchiveError) {
                 header = try reader.nextHeader()
             } catch {
-                if state.entryCount == 0 && !reader.formatRecognised {
+                if state.entryCount == 0 && reader.failedToRecogniseFormat {
                     throw ArchiveError.notAnArchive(path: archive, message: reader.lastError)
                 }
                 throw error

@@ -32,6 +32,8 @@ final class ArchiveReader {
         archive_read_support_format_gnutar(handle)
         archive_read_support_format_zip(handle)
         if archive_read_open_filename(handle, path, 1 << 16) != ARCHIVE_OK {
+            // Opening already probes the first bytes, so a non-archive can fail here.
+            if failedToRecogniseFormat { throw ArchiveError.notAnArchive(path: path, message: lastError) }
             throw ArchiveError.corrupt(path: path, message: lastError)
         }
     }
@@ -42,9 +44,10 @@ final class ArchiveReader {
         archive_error_string(handle).map { String(cString: $0) } ?? "unknown libarchive error"
     }
 
-    /// Whether libarchive has recognised a format yet (0 before the first header is read, or when
-    /// the input matched nothing).
-    var formatRecognised: Bool { archive_format(handle) != 0 }
+    /// Whether the last failure was libarchive's "no tar or zip format matched this input".
+    var failedToRecogniseFormat: Bool {
+        archive_errno(handle) == EILSEQ || lastError.localizedCaseInsensitiveContains("unrecognized archive format")
+    }
 
     /// Reads the next header; nil at the end of the archive.
     func nextHeader() throws(ArchiveError) -> Header? {
