@@ -182,6 +182,8 @@ public final class ModuleCache {
             switch error {
             case .transport(_, let transportError) where Self.isResumable(transportError):
                 break
+            case .archive(_, .diskFull), .store(.diskFull), .store(.io), .io:
+                break  // the download itself was good: keep it so the next try needs no network
             default:
                 if case .url = source {
                     unlink(partial)
