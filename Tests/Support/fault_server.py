@@ -10,6 +10,7 @@ request path (query string included, so a test can add ?t=<uuid> to get fresh co
   /status/<code>/<n>/<file>   first n requests: answer <code> (429/503 carry Retry-After: 1)
   /short/<n>/<file>           first n requests: Content-Length larger than the body, then close
   /long/<file>                Content-Length 100 bytes smaller than the file (body cut there)
+  /no-length/<file>           no Content-Length: the body ends when the connection closes
   /ignore-range/<file>        first request drops mid-body; every answer is 200 with the full body
   /change/<file>              first request serves <file> (ETag "v1") and drops mid-body; later
                               requests serve <file>.v2 (ETag "v2"), honouring If-Range
@@ -79,6 +80,8 @@ class Handler(BaseHTTPRequestHandler):
                 return self.serve(name)
             if fault == "long":
                 return self.serve("/".join(rest), cut="long")
+            if fault == "no-length":
+                return self.serve("/".join(rest), cut="no-length")
             if fault == "ignore-range":
                 return self.serve("/".join(rest), cut="drop" if count == 1 else None, ignore_range=True)
             if fault == "change":
@@ -151,7 +154,11 @@ class Handler(BaseHTTPRequestHandler):
         elif cut == "long":
             length -= 100
             body = body[:length]
-        self.send_header("Content-Length", str(length))
+        if cut == "no-length":
+            self.send_header("Connection", "close")
+            self.close_connection = True
+        else:
+            self.send_header("Content-Length", str(length))
         self.end_headers()
         if cut in ("drop", "stall"):
             half = max(1, len(body) // 2)
