@@ -271,4 +271,24 @@ struct ModuleCacheTests {
         #expect(FileManager.default.fileExists(atPath: cache.layout.partialPath(for: handle)))
         #expect(try cache.verify(nil).isEmpty)
     }
+
+    @Test("a corrupted index is moved aside and rebuilt; the orphaned module folder is reclaimed by the next fetch")
+    func corruptIndex() throws {
+        let fixture = try ClientFixture()
+        try fixture.addModule(Self.handle, seed: 91)
+        let first = try fixture.cache(registry: fixture.registryRoot)
+        let module = try first.fetch(Self.handle)
+        let indexPath = first.layout.indexPath
+        for suffix in ["-wal", "-shm"] { unlink(indexPath + suffix) }
+        try Data(repeating: 0x5a, count: 8192).write(to: URL(fileURLWithPath: indexPath))
+
+        let rebuilt = try fixture.cache(registry: fixture.registryRoot)
+        let aside = try #require(rebuilt.rebuiltIndexFrom)
+        #expect(FileManager.default.fileExists(atPath: aside))
+        #expect(try rebuilt.list().isEmpty)
+        let again = try rebuilt.fetch(Self.handle)
+        #expect(again.origin == .unpackedLocalArchive)
+        #expect(again.path == module.path)
+        #expect(try rebuilt.verify(nil).map(\.status) == [.ok])
+    }
 }
