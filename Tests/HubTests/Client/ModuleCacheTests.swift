@@ -291,4 +291,29 @@ struct ModuleCacheTests {
         #expect(again.path == module.path)
         #expect(try rebuilt.verify(nil).map(\.status) == [.ok])
     }
+
+    @Test("through the fault server: a dropped connection is retried and resumed; an HTML page is refused")
+    func faults() throws {
+        let fixture = try ClientFixture()
+        let digest = try fixture.makeArchive("f.tar.gz", entries: ClientFixture.moduleEntries(seed: 101, size: 1 << 20))
+        let server = try FaultServer(root: fixture.registryRoot, stallSeconds: 1, idleSeconds: 10)
+        let cache = try fixture.cache(registry: nil)
+
+        let dropped = try cache.fetch(server.url("drop/1/assets/f.tar.gz"))
+        #expect(dropped.origin == .downloaded)
+        #expect(dropped.attempts == 2)
+        #expect(dropped.resumedFrom > 0)
+        #expect(dropped.sha256 == digest.sha256)
+
+        let html = server.url("html/assets/f.tar.gz")
+        #expect {
+            try cache.fetch(html)
+        } throws: { error in
+            guard case HubError.transport(let handle, .notAnArchive) = error else { return false }
+            return handle == html && (error as? HubError)?.description.contains("HTML") == true
+        }
+        #expect(try cache.index.entry(handle: html) == nil)
+        #expect(!FileManager.default.fileExists(atPath: cache.layout.partialPath(for: html)))
+        #expect(try cache.list().map(\.state) == [.ready])
+    }
 }
