@@ -125,6 +125,27 @@ import Testing
         #expect(error == .schemaTooNew(path: indexPath, found: 99, supported: CacheIndex.schemaVersion))
     }
 
+    @Test("a full disk is StoreError.diskFull, and the index stays usable",
+          .enabled(if: SmallFilesystem.isAvailable, "needs root to mount a small tmpfs"))
+    func diskFull() throws {
+        let small = try SmallFilesystem(kibibytes: 192)
+        let path = small.path + "/index.sqlite"
+        let index = try CacheIndex(path: path)
+        try index.upsert(entry("keep/1", state: .ready))
+        let padding = String(repeating: "x", count: 8000)
+        var failure: StoreError?
+        for item in 0..<200 {
+            failure = captureError { () throws(StoreError) in
+                try index.upsert(CacheEntry(handle: "fill/\(item)/" + padding, resolvedURL: padding, sha256: "s", size: 1,
+                                            path: "p", state: .ready, format: "hub"))
+            }
+            if failure != nil { break }
+        }
+        #expect(failure == .diskFull(path: path))
+        #expect(failure?.description == "cache index \(path): disk full while writing")
+        #expect(try index.readyEntry(handle: "keep/1") != nil, "earlier rows survive")
+    }
+
     @Test("concurrent writers on separate connections all land (WAL + busy timeout)")
     func concurrentWriters() throws {
         _ = try CacheIndex(path: indexPath)
