@@ -14,9 +14,7 @@ struct ProcessTests {
         let size = 4 << 20
         let digest = try fixture.makeArchive("big.tar.gz", entries: ClientFixture.moduleEntries(seed: 51, size: size))
         // The first request sends half the body, then stalls far longer than the test waits.
-        // A short idle limit lets the server exit soon after the test (SIGTERM from stop() can be
-        // ignored when the test runner ignores it, and the stalled handler would otherwise linger).
-        let server = try FaultServer(root: fixture.registryRoot, stallSeconds: 60, idleSeconds: 5)
+        let server = try FaultServer(root: fixture.registryRoot, stallSeconds: 60)
         let url = server.url("stall/1/assets/big.tar.gz")
         let cacheRoot = fixture.cacheRoot
         let process = try HubctlProcess.start(["fetch", url, "--cache-dir", cacheRoot, "--quiet"])
