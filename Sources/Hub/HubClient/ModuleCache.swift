@@ -102,7 +102,10 @@ public final class ModuleCache {
             let entry = try registry.entry(for: versioned)
             guard let asset = entry.assetPath else { throw .noAsset(handle: key, kind: entry.kind) }
             let source: AssetSource
-            if asset.contains("://") {
+            if asset == "legacy" {
+                // tfhub.dev's own documents say `legacy` for assets Google hosts at the handle's URL.
+                source = .url("https://tfhub.dev/\(key)?tf-hub-format=compressed")
+            } else if asset.contains("://") {
                 source = .url(asset)
             } else if let relative = entry.registryRelativePath(asset) {
                 source = registry.isRemote ? .url(registry.resolve(relative)) : .file(registry.resolve(relative))
