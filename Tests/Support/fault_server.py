@@ -18,8 +18,11 @@ request path (query string included, so a test can add ?t=<uuid> to get fresh co
   /redirect/<file>            302 to /ok/<file>
   /redirect-ftp/<file>        302 to ftp://127.0.0.1:1/<file>
   /redirect-file/<file>       302 to file:///etc/passwd
+  /redirect-http/<file>       302 to http://127.0.0.1:<same port>/ok/<file> (a downgrade when serving TLS)
   /html/<file>                200 text/html login page
   /html-octet/<file>          200 application/octet-stream whose body is an HTML page
+
+With --cert/--key it serves HTTPS (TLS) instead of plain HTTP.
 
 Prints the chosen port on stdout, then serves until --idle seconds pass without a request.
 """
@@ -28,6 +31,7 @@ import hashlib
 import os
 import signal
 import socket
+import ssl
 import sys
 import threading
 import time
@@ -97,6 +101,9 @@ class Handler(BaseHTTPRequestHandler):
                 return self.redirect("ftp://127.0.0.1:1/" + "/".join(rest))
             if fault == "redirect-file":
                 return self.redirect("file:///etc/passwd")
+            if fault == "redirect-http":
+                port = self.server.server_address[1]
+                return self.redirect("http://127.0.0.1:%d/ok/%s" % (port, "/".join(rest)))
             if fault == "html":
                 return self.plain(200, HTML, {"Content-Type": "text/html; charset=utf-8"})
             if fault == "html-octet":
@@ -187,6 +194,8 @@ def main():
     parser.add_argument("--root", required=True)
     parser.add_argument("--idle", type=float, default=120)
     parser.add_argument("--stall", type=float, default=3)
+    parser.add_argument("--cert")
+    parser.add_argument("--key")
     args = parser.parse_args()
     # A launcher's thread may have SIGTERM blocked, and that mask survives exec: undo it.
     signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGTERM, signal.SIGINT])
@@ -195,6 +204,10 @@ def main():
     Handler.stall = args.stall
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
+    if args.cert:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(args.cert, args.key)
+        server.socket = context.wrap_socket(server.socket, server_side=True)
     print(server.server_address[1], flush=True)
 
     def watchdog():

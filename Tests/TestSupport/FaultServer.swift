@@ -9,15 +9,41 @@ public final class FaultServer: @unchecked Sendable {
     public static let script = Repository.root.appendingPathComponent("Tests/Support/fault_server.py").path
 
     public let port: Int
+    /// With `tls: true`, the PEM certificate (self-signed for 127.0.0.1) a client must trust.
+    public let certificatePath: String?
     private let process: Process
+    private let certificateDirectory: TemporaryDirectory?
 
-    public var baseURL: String { "http://127.0.0.1:\(port)" }
+    public var baseURL: String { (certificatePath == nil ? "http" : "https") + "://127.0.0.1:\(port)" }
 
-    /// Serves files under `root`; `stallSeconds` is how long `/stall/` paths go quiet.
-    public init(root: String, stallSeconds: Double = 3, idleSeconds: Double = 120) throws {
+    /// Serves files under `root`; `stallSeconds` is how long `/stall/` paths go quiet. With `tls`,
+    /// serves HTTPS with a fresh self-signed certificate for 127.0.0.1 (made by `openssl req`).
+    public init(root: String, stallSeconds: Double = 3, idleSeconds: Double = 120, tls: Bool = false) throws {
+        var tlsArguments: [String] = []
+        if tls {
+            let directory = try TemporaryDirectory(prefix: "hubctl-tls")
+            let cert = directory.appending("cert.pem")
+            let key = directory.appending("key.pem")
+            let openssl = Process()
+            openssl.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+            openssl.arguments = ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
+                                 "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"]
+            openssl.standardOutput = FileHandle.nullDevice
+            openssl.standardError = FileHandle.nullDevice
+            try openssl.run()
+            openssl.waitUntilExit()
+            guard openssl.terminationStatus == 0 else { throw TestServerError.startFailed("openssl req failed") }
+            tlsArguments = ["--cert", cert, "--key", key]
+            certificateDirectory = directory
+            certificatePath = cert
+        } else {
+            certificateDirectory = nil
+            certificatePath = nil
+        }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", Self.script, "--root", root, "--stall", "\(stallSeconds)", "--idle", "\(idleSeconds)"]
+            + tlsArguments
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice

@@ -18,11 +18,14 @@ public struct TransferOptions: Sendable, Equatable {
     /// Require the body of `download` to start like an archive (gzip, zip, tar, bzip2, xz, zstd).
     public var requireArchiveSignature: Bool
     public var userAgent: String
+    /// A PEM file of CA certificates to trust instead of the system bundle (a private mirror's CA).
+    /// Verification itself can never be turned off.
+    public var caBundlePath: String?
 
     public init(connectTimeout: Double = 30, lowSpeedLimit: Int = 1024, lowSpeedTime: Int = 60, maxRetries: Int = 5,
                 initialBackoff: Double = 1, maxBackoff: Double = 30, maxRetryAfter: Double = 60,
                 maxRedirects: Int = 10, allowFileScheme: Bool = false, requireArchiveSignature: Bool = true,
-                userAgent: String = "hubctl/0.1") {
+                userAgent: String = "hubctl/0.1", caBundlePath: String? = nil) {
         self.connectTimeout = connectTimeout
         self.lowSpeedLimit = lowSpeedLimit
         self.lowSpeedTime = lowSpeedTime
@@ -34,6 +37,7 @@ public struct TransferOptions: Sendable, Equatable {
         self.allowFileScheme = allowFileScheme
         self.requireArchiveSignature = requireArchiveSignature
         self.userAgent = userAgent
+        self.caBundlePath = caBundlePath
     }
 
     /// The schemes a request may start with.

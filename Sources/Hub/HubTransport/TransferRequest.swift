@@ -54,6 +54,7 @@ final class TransferRequest {
         easy.set(CURLOPT_LOW_SPEED_LIMIT, options.lowSpeedLimit)
         easy.set(CURLOPT_LOW_SPEED_TIME, options.lowSpeedTime)
         easy.set(CURLOPT_USERAGENT, options.userAgent)
+        if let caBundle = options.caBundlePath { easy.set(CURLOPT_CAINFO, caBundle) }
         if let rangeStart, rangeStart > 0 { easy.set(CURLOPT_RANGE, "\(rangeStart)-") }
         easy.setHeaders(ifRange.map { ["If-Range: \($0)"] } ?? [])
 
