@@ -11,8 +11,9 @@ final class PrimitiveDescriptor {
         var relu = false
     }
 
-    init(operationDescriptor: UnsafeRawPointer, postOps: PostOps, context: DNNLContext,
-         label: String) throws(RuntimeError) {
+    /// `preferred`: an implementation-name prefix to pick when oneDNN offers it (e.g. `gemm:jit`).
+    init(operationDescriptor: UnsafeRawPointer, postOps: PostOps, context: DNNLContext, label: String,
+         preferred: String? = nil) throws(RuntimeError) {
         var attributes: dnnl_primitive_attr_t?
         try DNNLCall.check(dnnl_primitive_attr_create(&attributes), "attributes for \(label)")
         defer { dnnl_primitive_attr_destroy(attributes) }
@@ -30,11 +31,38 @@ final class PrimitiveDescriptor {
             try DNNLCall.check(dnnl_primitive_attr_set_post_ops(attributes, ops), "post-ops for \(label)")
         }
         var descriptor: dnnl_primitive_desc_t?
-        try DNNLCall.check(dnnl_primitive_desc_create(&descriptor, operationDescriptor, attributes,
-                                                      context.engine, nil), "primitive descriptor for \(label)")
+        if let preferred {
+            descriptor = Self.firstImplementation(named: preferred, operationDescriptor: operationDescriptor,
+                                                  attributes: attributes, context: context)
+        }
+        if descriptor == nil {
+            try DNNLCall.check(dnnl_primitive_desc_create(&descriptor, operationDescriptor, attributes,
+                                                          context.engine, nil), "primitive descriptor for \(label)")
+        }
         guard let descriptor else { throw RuntimeError.dnnl(operation: "primitive descriptor for \(label)", status: -1) }
         self.handle = descriptor
         self.label = label
+    }
+
+    /// Walks oneDNN's implementation list (best first) and returns the first whose name starts with
+    /// `prefix`, or nil when none does; only implementations before `ref` are considered.
+    private static func firstImplementation(named prefix: String, operationDescriptor: UnsafeRawPointer,
+                                            attributes: dnnl_primitive_attr_t?,
+                                            context: DNNLContext) -> dnnl_primitive_desc_t? {
+        var iterator: dnnl_primitive_desc_iterator_t?
+        guard dnnl_primitive_desc_iterator_create(&iterator, operationDescriptor, attributes, context.engine,
+                                                  nil) == dnnl_success, let iterator else { return nil }
+        defer { dnnl_primitive_desc_iterator_destroy(iterator) }
+        repeat {
+            guard let candidate = dnnl_primitive_desc_iterator_fetch(iterator) else { return nil }
+            var name: UnsafePointer<CChar>?
+            dnnl_primitive_desc_query(candidate, dnnl_query_impl_info_str, 0, &name)
+            let implementation = name.map { String(cString: $0) } ?? ""
+            if implementation.hasPrefix(prefix) { return candidate }
+            dnnl_primitive_desc_destroy(candidate)
+            if implementation.hasPrefix("ref") { return nil }
+        } while dnnl_primitive_desc_iterator_next(iterator) == dnnl_success
+        return nil
     }
 
     /// A reorder from `source` to `destination` layout.

@@ -1,4 +1,5 @@
 import CDNNL
+import Foundation
 
 /// Builds the steps of an execution plan: creates each oneDNN primitive once for its shapes, records which
 /// activation views its memories point at, and lays out temporaries in a scratch arena.
@@ -12,10 +13,21 @@ final class PlanBuilder {
     /// Weight memories in a primitive-preferred layout that this plan owns.
     private var ownedWeights: [DNNLMemory] = []
 
-    init(context: DNNLContext) {
+    /// Implementation-name prefix preferred for matmuls; nil takes oneDNN's first choice.
+    let matmulImplementation: String?
+
+    init(context: DNNLContext, matmulImplementation: String? = PlanBuilder.defaultMatmulImplementation) {
         self.context = context
+        self.matmulImplementation = matmulImplementation
         scratch = ScratchArena(storage: storage)
     }
+
+    /// oneDNN's own sgemm (`gemm:jit`) measured faster than its `brg` matmul on this network's dense 1×1
+    /// shapes (docs/runtime.md); `HUBCTL_MATMUL_IMPL` overrides it (empty = oneDNN's choice).
+    static let defaultMatmulImplementation: String? = {
+        guard let value = ProcessInfo.processInfo.environment["HUBCTL_MATMUL_IMPL"] else { return "gemm:jit" }
+        return value.isEmpty ? nil : value
+    }()
 
     /// A dense slot of its own (not in the scratch arena).
     func dedicated(batch: Int, height: Int, width: Int, channels: Int) -> TensorView {
@@ -78,7 +90,7 @@ final class PlanBuilder {
         try DNNLCall.check(status, "matmul descriptor for \(label)")
         let primitiveDescriptor = try withUnsafePointer(to: &descriptor) { (pointer) throws(RuntimeError) in
             try PrimitiveDescriptor(operationDescriptor: UnsafeRawPointer(pointer), postOps: postOps,
-                                    context: context, label: label)
+                                    context: context, label: label, preferred: matmulImplementation)
         }
         var arguments: [(Int32, DNNLMemory)] = [
             (DNNLCall.argSource, try activation(sourceMD, source, label: label)),
