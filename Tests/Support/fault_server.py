@@ -8,6 +8,7 @@ request path (query string included, so a test can add ?t=<uuid> to get fresh co
   /drop/<n>/<file>            first n requests: send half of the body, then drop the connection
   /stall/<n>/<file>           first n requests: send half of the body, then stall --stall seconds and drop
   /status/<code>/<n>/<file>   first n requests: answer <code> (429/503 carry Retry-After: 1)
+  /slow-retry/<n>/<file>      first n requests: 429 with Retry-After: 3600 (clients must cap it)
   /short/<n>/<file>           first n requests: Content-Length larger than the body, then close
   /long/<file>                Content-Length 100 bytes smaller than the file (body cut there)
   /no-length/<file>           no Content-Length: the body ends when the connection closes
@@ -81,6 +82,11 @@ class Handler(BaseHTTPRequestHandler):
                 if count <= n:
                     extra = {"Retry-After": "1"} if code in (429, 503) else {}
                     return self.plain(code, b"try again later\n", extra)
+                return self.serve(name)
+            if fault == "slow-retry":
+                n, name = int(rest[0]), "/".join(rest[1:])
+                if count <= n:
+                    return self.plain(429, b"slow down\n", {"Retry-After": "3600"})
                 return self.serve(name)
             if fault == "long":
                 return self.serve("/".join(rest), cut="long")

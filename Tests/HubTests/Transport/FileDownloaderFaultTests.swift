@@ -70,6 +70,17 @@ import Testing
         }
     }
 
+    @Test("a huge Retry-After is capped by maxRetryAfter")
+    func cappedRetryAfter() throws {
+        var options = TransportFixture.fastOptions
+        options.maxRetryAfter = 0.3
+        let started = Date()
+        let result = try FileDownloader(options: options).download(from: server.url("slow-retry/1/model.tar.gz"),
+                                                                   to: fixture.partial())
+        #expect(result.attempts == 2)
+        #expect(Date().timeIntervalSince(started) < 10, "waited 0.3 s, not the server's 3600 s")
+    }
+
     @Test("a status that never clears fails with it after all retries")
     func persistentStatus() throws {
         let (url, _, result) = download("status/503/99/model.tar.gz")

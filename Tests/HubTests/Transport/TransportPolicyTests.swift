@@ -48,4 +48,18 @@ import Testing
         #expect(line == "m  1.0 MiB / 4.0 MiB  25%  1.0 MiB/s  ETA 0:03")
         #expect(TerminalProgressBar.formatBytes(512) == "512 B")
     }
+
+    @Test("the bar draws on its descriptor, throttles redraws and erases itself at the end")
+    func progressBarOutput() throws {
+        var fds: [Int32] = [0, 0]
+        #expect(pipe(&fds) == 0)
+        defer { close(fds[0]) }
+        let bar = TerminalProgressBar(label: "m", fileDescriptor: fds[1], interval: 60)
+        bar.transferStarted(url: "http://x/m", completed: 0, total: 100)
+        for step in 1...50 { bar.transferProgressed(completed: Int64(step), total: 100) }
+        bar.transferFinished()
+        close(fds[1])
+        let output = String(decoding: FileHandle(fileDescriptor: fds[0]).readDataToEndOfFile(), as: UTF8.self)
+        #expect(output == "\r\u{1B}[2Km  0 B / 100 B  0%\r\u{1B}[2K", "one draw (the rest throttled), then a clear")
+    }
 }
