@@ -15,6 +15,8 @@ request path (query string included, so a test can add ?t=<uuid> to get fresh co
   /ignore-range/<file>        first request drops mid-body; every answer is 200 with the full body
   /change/<file>              first request serves <file> (ETag "v1") and drops mid-body; later
                               requests serve <file>.v2 (ETag "v2"), honouring If-Range
+  /change-splice/<file>       like /change/, but later requests ignore If-Range and answer Range
+                              requests with 206 slices of <file>.v2 (a broken cache in the path)
   /loop/<anything>            302 to itself, forever
   /redirect/<file>            302 to /ok/<file>
   /redirect-ftp/<file>        302 to ftp://127.0.0.1:1/<file>
@@ -99,6 +101,11 @@ class Handler(BaseHTTPRequestHandler):
                 if count == 1:
                     return self.serve(name, cut="drop", etag='"v1"')
                 return self.serve(name + ".v2", etag='"v2"')
+            if fault == "change-splice":
+                name = "/".join(rest)
+                if count == 1:
+                    return self.serve(name, cut="drop", etag='"v1"')
+                return self.serve(name + ".v2", etag='"v2"', ignore_if_range=True)
             if fault == "loop":
                 return self.redirect(self.path)
             if fault == "redirect":
@@ -134,7 +141,7 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", "0")
         self.end_headers()
 
-    def serve(self, name, cut=None, etag=None, ignore_range=False):
+    def serve(self, name, cut=None, etag=None, ignore_range=False, ignore_if_range=False):
         full = os.path.realpath(os.path.join(self.root, name))
         if not full.startswith(os.path.realpath(self.root) + os.sep) or not os.path.isfile(full):
             return self.plain(404, b"not found\n")
@@ -145,7 +152,7 @@ class Handler(BaseHTTPRequestHandler):
         header = self.headers.get("Range")
         if header and not ignore_range and header.startswith("bytes=") and header.endswith("-"):
             if_range = self.headers.get("If-Range")
-            if if_range is None or if_range == etag:
+            if if_range is None or if_range == etag or ignore_if_range:
                 start = int(header[6:-1])
                 if start >= len(data):
                     self.send_response(416)

@@ -92,6 +92,7 @@ public struct FileDownloader: Sendable {
                                               ifRange: keep > 0 ? meta?.ifRangeValidator : nil)
             var responseETag: String?
             var resumedFrom = keep
+            let resumeETag = keep > 0 ? meta?.etag : nil
             var contentType: String?
             let requireSignature = options.requireArchiveSignature
             request.onResponse = { status, headers in
@@ -103,6 +104,8 @@ public struct FileDownloader: Sendable {
                     guard let range = headers["content-range"].flatMap(ContentRange.init), range.start == keep else {
                         return .restart
                     }
+                    // A server that ignores If-Range but honours Range could splice two versions.
+                    if let before = resumeETag, let now = headers["etag"], before != now { return .restart }
                     total = range.total
                 } else {
                     resumedFrom = 0

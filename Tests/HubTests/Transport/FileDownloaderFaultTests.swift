@@ -136,6 +136,15 @@ import Testing
         #expect(FileManager.default.contents(atPath: partial) == fixture.data("model.tar.gz.v2"))
     }
 
+    @Test("a 206 with a different ETag than the partial restarts instead of splicing versions")
+    func spliceRefused() throws {
+        let (_, partial, result) = download("change-splice/model.tar.gz")
+        let value = try result.get()
+        #expect(value.sha256 == (try fixture.sha256("model.tar.gz.v2")))
+        #expect(value.resumedFrom == 0)
+        #expect(FileManager.default.contents(atPath: partial) == fixture.data("model.tar.gz.v2"))
+    }
+
     @Test("redirect loop stops at the limit")
     func redirectLoop() throws {
         let (url, _, result) = download("loop/x")
