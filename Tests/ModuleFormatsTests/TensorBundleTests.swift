@@ -124,6 +124,7 @@ struct TensorBundleTests {
         }
         #expect(try bundle.floats("d/empty").isEmpty)
         #expect(Array(try bundle.floats("d/scalar")) == [42.5])
+        withExtendedLifetime(bundle) {}  // the buffers above point into its mapping
     }
 
     @Test("every truncation and byte flip of a bundle index throws or reads the same entries")
@@ -170,5 +171,47 @@ struct TensorBundleTests {
         #expect(Array(values) == floats)
         #expect(Int(bitPattern: values.baseAddress) % MemoryLayout<Float>.alignment == 0)
         #expect(Array(try bundle.typed("a", as: UInt8.self, dtype: .uint8)) == [7])
+        withExtendedLifetime(bundle) {}  // the buffers above point into its mapping
+    }
+
+    @Test("partitioned (sliced) tensors and big-endian bundles are refused when read, not misread")
+    func unsupportedLayouts() throws {
+        let data: [UInt8] = [0, 0, 0x80, 0x3F]  // 1.0f little-endian
+        let crc = CRC32C.mask(CRC32C.checksum(data))
+        func entry(sliced: Bool) -> [UInt8] {
+            // dtype float, shape [1], size 4, crc32c, and optionally one TensorSliceProto (extent {start 0}).
+            var out: [UInt8] = [0x08, 0x01, 0x12, 0x04, 0x12, 0x02, 0x08, 0x01, 0x28, 0x04, 0x35]
+            SSTableBuilder.appendFixed32(crc, to: &out)
+            if sliced { out += [0x3A, 0x04, 0x0A, 0x02, 0x08, 0x00] }
+            return out
+        }
+        func write(_ name: String, header: [UInt8], sliced: Bool) throws -> TensorBundle {
+            var builder = SSTableBuilder()
+            builder.add(key: [], value: header)
+            builder.add(key: Array("w".utf8), value: entry(sliced: sliced))
+            let directory = try scratch.directory(name)
+            try Bytes.write(builder.finish(), to: directory + "/v.index")
+            try Bytes.write(data, to: directory + "/v.data-00000-of-00001")
+            return try TensorBundle(prefix: directory + "/v")
+        }
+        let little: [UInt8] = [0x08, 0x01, 0x1A, 0x02, 0x08, 0x01]
+        // Buffers point into the bundle's mapping: keep the bundle alive while reading them.
+        let plain = try write("plain", header: little, sliced: false)
+        #expect(Array(try plain.floats("w")) == [1.0])
+        withExtendedLifetime(plain) {}
+        let sliced = try write("sliced", header: little, sliced: true)
+        #expect(sliced.index["w"]?.isSliced == true)
+        #expect(throws: FormatError.unsupported(file: sliced.index.path, reason: "tensor 'w' is partitioned into slices")) {
+            _ = try sliced.floats("w")
+        }
+        let big = try write("big", header: [0x08, 0x01, 0x10, 0x01, 0x1A, 0x02, 0x08, 0x01], sliced: false)
+        #expect(big.index.endianness == .big)
+        #expect(throws: FormatError.unsupported(file: big.index.path, reason: "big-endian bundle data")) {
+            _ = try big.floats("w")
+        }
+        // A header demanding a newer reader (min_consumer 2) is refused up front.
+        #expect(throws: FormatError.self) {
+            _ = try write("future", header: [0x08, 0x01, 0x1A, 0x04, 0x08, 0x05, 0x10, 0x02], sliced: false)
+        }
     }
 }

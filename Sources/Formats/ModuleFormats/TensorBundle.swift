@@ -93,6 +93,8 @@ public final class TensorBundle: @unchecked Sendable {
     }
 
     /// A float32 tensor's values, in row-major order, pointing into the mapping (or an aligned copy).
+    /// The buffer is only valid while this bundle is alive: hold the bundle (or use `withExtendedLifetime`)
+    /// for as long as the values are read.
     public func floats(_ name: String) throws(FormatError) -> UnsafeBufferPointer<Float> {
         try typed(name, as: Float.self, dtype: .float)
     }
