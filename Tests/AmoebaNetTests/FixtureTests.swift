@@ -94,4 +94,37 @@ struct FixtureTests {
             _ = try model.run(images: values, batch: count, height: size, width: size, output: .logits)
         }
     }
+
+    @Test("Prepared weights: written on the first load, memory-mapped on the next, same outputs bit for bit")
+    func preparedWeights() throws {
+        defer { try? FileManager.default.removeItem(at: workspace) }
+        let directory = try unpack("amoebanet_a_n6_f16_classification")
+        let path = workspace.appendingPathComponent("prepared.hubw").path
+        let options = RuntimeOptions(threads: 2, preparedWeightsPath: path)
+        let (values, _, size) = try images()
+        let one = Array(values[0 ..< size * size * 3])
+
+        let first = try AmoebaNetModel(moduleDirectory: directory, options: options)
+        #expect(!first.reusedPreparedWeights)
+        #expect(FileManager.default.fileExists(atPath: path))
+        let expected = try first.run(images: one, batch: 1, height: size, width: size)
+
+        let second = try AmoebaNetModel(moduleDirectory: directory, options: options)
+        #expect(second.reusedPreparedWeights)
+        #expect(try second.run(images: one, batch: 1, height: size, width: size) == expected)
+
+        // A different epsilon is a different folding: the file is not reused.
+        var other = options
+        other.batchNormEpsilon = 1e-3
+        let third = try AmoebaNetModel(moduleDirectory: directory, options: other)
+        #expect(!third.reusedPreparedWeights)
+
+        // A damaged file is ignored, not trusted.
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        try handle.truncate(atOffset: 100)
+        try handle.close()
+        let fourth = try AmoebaNetModel(moduleDirectory: directory, options: options)
+        #expect(!fourth.reusedPreparedWeights)
+        #expect(try fourth.run(images: one, batch: 1, height: size, width: size) == expected)
+    }
 }

@@ -13,10 +13,15 @@ public struct RuntimeOptions: Sendable, Equatable {
     public var precision: Precision
     /// Overrides the BatchNorm epsilon read from the graph (for modules whose graph is unavailable).
     public var batchNormEpsilon: Float?
+    /// A file for the module's folded weights: memory-mapped when it exists and matches the checkpoint,
+    /// written (atomically) after a load that had to fold. nil: fold on every load.
+    public var preparedWeightsPath: String?
 
-    public init(threads: Int? = nil, precision: Precision = .fp32, batchNormEpsilon: Float? = nil) {
+    public init(threads: Int? = nil, precision: Precision = .fp32, batchNormEpsilon: Float? = nil,
+                preparedWeightsPath: String? = nil) {
         self.threads = threads
         self.precision = precision
         self.batchNormEpsilon = batchNormEpsilon
+        self.preparedWeightsPath = preparedWeightsPath
     }
 }

@@ -58,13 +58,18 @@ public final class AmoebaNetModel: @unchecked Sendable {
                                             reason: "no single BatchNorm epsilon in saved_model.pb")
         }
         let source = BundleWeightSource(bundle: bundle, origin: moduleDirectory)
+        var prepared: (path: String, fingerprint: String)?
+        if let path = options.preparedWeightsPath {
+            prepared = (path, try PreparedWeightsFile.fingerprint(moduleDirectory: moduleDirectory, epsilon: epsilon))
+        }
         try self.init(source: source, epsilon: epsilon, imageSize: imageSize, directory: moduleDirectory,
-                      options: options)
+                      options: options, prepared: prepared)
     }
 
     /// Builds the model from any weight source (tests use in-memory weights).
+    /// `prepared`: where folded weights are cached and the checkpoint identity they must match.
     package init(source: WeightSource, epsilon: Float, imageSize: Int, directory: String,
-                 options: RuntimeOptions) throws(RuntimeError) {
+                 options: RuntimeOptions, prepared: (path: String, fingerprint: String)? = nil) throws(RuntimeError) {
         guard options.precision == .fp32 else {
             throw RuntimeError.unsupported(module: directory, reason: "precision \(options.precision.rawValue) is not implemented yet")
         }
@@ -75,8 +80,21 @@ public final class AmoebaNetModel: @unchecked Sendable {
         DNNLContext.setThreadCount(threads)
         context = try DNNLContext()
         layers = LayerCache(source: source, epsilon: epsilon)
+        var reusedPreparedWeights = false
+        if let prepared, let mapped = PreparedWeightsFile.load(path: prepared.path, fingerprint: prepared.fingerprint) {
+            layers.preload(mapped)
+            reusedPreparedWeights = true
+        }
+        self.reusedPreparedWeights = reusedPreparedWeights
         _ = try plan(batch: 1, height: imageSize, width: imageSize)
+        if let prepared, !reusedPreparedWeights {
+            // A cache, not a requirement: a failed write only means the next load folds again.
+            try? PreparedWeightsFile.write(path: prepared.path, fingerprint: prepared.fingerprint, layers: layers.all)
+        }
     }
+
+    /// Whether this load memory-mapped a prepared-weights file instead of folding the checkpoint.
+    public let reusedPreparedWeights: Bool
 
     /// Runs `batch` NHWC float32 images with values in [0, 1] and returns `[batch, classes]` logits or
     /// `[batch, features]` features, row-major.

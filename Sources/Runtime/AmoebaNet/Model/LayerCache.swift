@@ -12,7 +12,12 @@ final class LayerCache {
     /// Weights `name` with BatchNorm scope `batchNorm` folded in (channels from `bnOffset` of `bnChannels`).
     func folded(_ name: String, shape: [Int], batchNorm: String?, bnOffset: Int = 0,
                 bnChannels: Int? = nil) throws(RuntimeError) -> FoldedWeights {
-        if let cached = layers[name] { return cached }
+        if let cached = layers[name] {
+            guard cached.shape == shape else {
+                throw RuntimeError.unexpectedShape(name: name, expected: shape, found: cached.shape, module: source.origin)
+            }
+            return cached
+        }
         let weights = try FoldedWeights(source: source, weights: name, shape: shape, batchNorm: batchNorm,
                                         bnOffset: bnOffset, bnChannels: bnChannels, epsilon: epsilon)
         layers[name] = weights
@@ -27,6 +32,14 @@ final class LayerCache {
                                         inputs: features, outputs: classes)
         layers[name] = weights
         return weights
+    }
+
+    /// Every folded layer by weights name (to write a prepared-weights file).
+    var all: [String: FoldedWeights] { layers }
+
+    /// Adopts layers read from a prepared-weights file; later lookups never touch the checkpoint.
+    func preload(_ prepared: [String: FoldedWeights]) {
+        layers.merge(prepared) { current, _ in current }
     }
 
     /// Bytes held by folded weights and biases.

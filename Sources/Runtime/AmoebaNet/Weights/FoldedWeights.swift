@@ -7,12 +7,25 @@ package final class FoldedWeights {
     package let values: UnsafeMutableBufferPointer<Float>
     /// One bias per output channel when a BatchNorm was folded in.
     package let bias: UnsafeMutableBufferPointer<Float>?
+    /// The mapping `values` and `bias` point into, for weights read from a prepared-weights file; nil when
+    /// this object owns its buffers.
+    private let mapping: AnyObject?
 
     /// Takes ownership of already prepared buffers.
     package init(shape: [Int], values: UnsafeMutableBufferPointer<Float>, bias: UnsafeMutableBufferPointer<Float>?) {
         self.shape = shape
         self.values = values
         self.bias = bias
+        mapping = nil
+    }
+
+    /// Borrows read-only buffers inside `mapping` (kept alive by this object); they are never written.
+    init(shape: [Int], mappedValues: UnsafeBufferPointer<Float>, mappedBias: UnsafeBufferPointer<Float>?,
+         mapping: AnyObject) {
+        self.shape = shape
+        values = UnsafeMutableBufferPointer(mutating: mappedValues)
+        bias = mappedBias.map { UnsafeMutableBufferPointer(mutating: $0) }
+        self.mapping = mapping
     }
 
     package var kernelHeight: Int { shape[0] }
@@ -26,6 +39,7 @@ package final class FoldedWeights {
         let raw = try source.floats(name, shape: shape)
         let outputs = shape[3]
         self.shape = shape
+        mapping = nil
         values = UnsafeMutableBufferPointer<Float>.allocate(capacity: raw.count)
         guard let batchNorm else {
             _ = values.initialize(from: raw)
@@ -61,6 +75,7 @@ package final class FoldedWeights {
     }
 
     deinit {
+        guard mapping == nil else { return }
         values.deallocate()
         bias?.deallocate()
     }
