@@ -9,7 +9,7 @@ import HubCore
 /// A leading `./` is stripped. Files are created 0644 (0755 when the archive marks them
 /// executable), folders 0755; archive owners, times and other mode bits are ignored. Files are
 /// opened with `O_CREAT | O_EXCL | O_NOFOLLOW`, so nothing existing is overwritten or followed.
-/// Every file is SHA-256 hashed while written.
+/// Every file is SHA-256 hashed while written and fsynced, as are the folders, before returning.
 ///
 /// On error the target folder may hold a partial result; the caller (which made the empty temp
 /// folder) deletes it. Nothing outside the target folder is ever touched.
@@ -85,6 +85,10 @@ public enum ArchiveExtractor {
                     hasher.update(chunk)
                     try writeAll(fd: fd, chunk, path: directory + "/" + relative)
                 }
+                // Durable before the caller renames the folder into place and marks it ready.
+                if fsync(fd) != 0 {
+                    throw ArchiveError.io(path: directory + "/" + relative, message: String(cString: strerror(errno)))
+                }
                 if close(fd) != 0 {
                     throw ArchiveError.io(path: directory + "/" + relative, message: String(cString: strerror(errno)))
                 }
@@ -96,6 +100,9 @@ public enum ArchiveExtractor {
             state.files.append(ExtractedFile(relativePath: relative, size: size, sha256: hasher.finalize()))
         }
         if state.files.isEmpty { throw ArchiveError.empty(path: archive) }
+        // Make the new directory entries durable too (deepest first, then the root).
+        for relative in state.directoryOrder.reversed() { syncDirectory(directory + "/" + relative) }
+        syncDirectory(directory)
         return ExtractionReport(files: state.files, directories: state.directoryOrder, totalBytes: state.totalBytes)
     }
 
@@ -130,6 +137,13 @@ public enum ArchiveExtractor {
             throw ArchiveError.badDestination(path: directory, message: "cannot list it")
         }
         if !contents.isEmpty { throw ArchiveError.badDestination(path: directory, message: "not empty") }
+    }
+
+    private static func syncDirectory(_ path: String) {
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { return }
+        _ = fsync(fd)
+        close(fd)
     }
 
     private static func writeAll(fd: Int32, _ bytes: UnsafeRawBufferPointer, path: String) throws(ArchiveError) {

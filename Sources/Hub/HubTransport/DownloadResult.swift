@@ -12,13 +12,17 @@ public struct DownloadResult: Sendable, Equatable {
     public var resumedFrom: Int64
     /// HTTP requests made (0 when a complete partial was verified without touching the network).
     public var attempts: Int
+    /// Every redirect target followed by the successful request, in order (provenance).
+    public var redirects: [String]
 
-    public init(finalURL: String, bytes: Int64, sha256: String, etag: String?, resumedFrom: Int64, attempts: Int) {
+    public init(finalURL: String, bytes: Int64, sha256: String, etag: String?, resumedFrom: Int64, attempts: Int,
+                redirects: [String] = []) {
         self.finalURL = finalURL
         self.bytes = bytes
         self.sha256 = sha256
         self.etag = etag
         self.resumedFrom = resumedFrom
         self.attempts = attempts
+        self.redirects = redirects
     }
 }

@@ -179,7 +179,7 @@ public struct FileDownloader: Sendable {
                     if isLocalFile { unlink(metaPath) }
                     return DownloadResult(finalURL: request.easy.effectiveURL ?? url, bytes: size, sha256: digest,
                                           etag: responseETag, resumedFrom: resumedFrom,
-                                          attempts: attempts)
+                                          attempts: attempts, redirects: request.redirectChain)
                 }
             } else if code == CURLE_OK {
                 let status = request.status

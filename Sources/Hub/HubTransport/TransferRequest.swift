@@ -22,6 +22,8 @@ final class TransferRequest {
     private(set) var headers: [String: String] = [:]
     /// The last redirect target seen (resolved), to name it in errors.
     private(set) var redirectTarget: String?
+    /// Every redirect target seen, in order.
+    private(set) var redirectChain: [String] = []
     private(set) var abort: RequestAbort?
     /// Whether a final 2xx response is being received.
     private(set) var accepted = false
@@ -111,6 +113,7 @@ final class TransferRequest {
             let current = easy.effectiveURL ?? url
             let target = RedirectPolicy.resolve(location, against: current)
             redirectTarget = target
+            redirectChain.append(target)
             if let violation = RedirectPolicy.violation(from: current, to: target, originalURL: url) {
                 abort = .error(violation)
                 return false

@@ -103,6 +103,7 @@ import Testing
         let result = try downloader.download(from: nginx.url("redirect/model.tar.gz"), to: fixture.partial(),
                                              expectedSHA256: try fixture.sha256("model.tar.gz"))
         #expect(result.finalURL == nginx.url("model.tar.gz"))
+        #expect(result.redirects == [nginx.url("model.tar.gz")])
     }
 
     @Test("checksum and size mismatches fail and delete the partial")
