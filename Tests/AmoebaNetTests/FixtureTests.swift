@@ -127,4 +127,23 @@ struct FixtureTests {
         #expect(!fourth.reusedPreparedWeights)
         #expect(try fourth.run(images: one, batch: 1, height: size, width: size) == expected)
     }
+
+    @Test("bf16 precision: same top-1 as TensorFlow's fp32 and logits within 0.1 × max |TF| (measured 2.6–5.4%)")
+    func bf16() throws {
+        defer { try? FileManager.default.removeItem(at: workspace) }
+        let name = "amoebanet_a_n6_f16_classification"
+        let model = try AmoebaNetModel(moduleDirectory: try unpack(name),
+                                       options: RuntimeOptions(threads: 2, precision: .bf16))
+        let (values, count, size) = try images()
+        let expected = try NPYFile(path: Self.reference.appendingPathComponent("\(name)__default__default.npy").path)
+        let logits = try model.run(images: values, batch: count, height: size, width: size)
+        for row in 0 ..< count {
+            let mine = Array(logits[row * 1001 ..< (row + 1) * 1001])
+            let theirs = Array(expected.values[row * 1001 ..< (row + 1) * 1001])
+            let scale = theirs.map(abs).max() ?? 0
+            let worst = zip(mine, theirs).map { abs($0 - $1) }.max() ?? 0
+            #expect(worst <= 0.1 * scale, "bf16 image \(row): max diff \(worst), max |TF| \(scale)")
+            #expect(mine.indices.max { mine[$0] < mine[$1] } == theirs.indices.max { theirs[$0] < theirs[$1] })
+        }
+    }
 }

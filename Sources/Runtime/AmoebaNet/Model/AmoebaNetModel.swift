@@ -22,6 +22,7 @@ public final class AmoebaNetModel: @unchecked Sendable {
     public let moduleDirectory: String
     private let context: DNNLContext
     private let layers: LayerCache
+    private let bf16Weights = BF16WeightCache()
     private let threads: Int
     private let lock = NSLock()
     private var plans: [PlanKey: ExecutionPlan] = [:]
@@ -70,9 +71,6 @@ public final class AmoebaNetModel: @unchecked Sendable {
     /// `prepared`: where folded weights are cached and the checkpoint identity they must match.
     package init(source: WeightSource, epsilon: Float, imageSize: Int, directory: String,
                  options: RuntimeOptions, prepared: (path: String, fingerprint: String)? = nil) throws(RuntimeError) {
-        guard options.precision == .fp32 else {
-            throw RuntimeError.unsupported(module: directory, reason: "precision \(options.precision.rawValue) is not implemented yet")
-        }
         config = try AmoebaNetConfig(weights: source, epsilon: epsilon, imageSize: imageSize)
         self.options = options
         moduleDirectory = directory
@@ -143,7 +141,8 @@ public final class AmoebaNetModel: @unchecked Sendable {
         let key = PlanKey(batch: batch, height: height, width: width)
         if let existing = plans[key] { return existing }
         let plan = try ExecutionPlan(config: config, layers: layers, context: context, batch: batch, height: height,
-                                     width: width, threads: threads)
+                                     width: width, threads: threads, precision: options.precision,
+                                     bf16Weights: bf16Weights)
         if recentKeys.count >= 2 {
             let evicted = recentKeys.removeFirst()
             plans[evicted] = nil

@@ -12,8 +12,9 @@ final class ExecutionPlan {
     private let threads: Int
 
     init(config: AmoebaNetConfig, layers: LayerCache, context: DNNLContext, batch: Int, height: Int, width: Int,
-         threads: Int) throws(RuntimeError) {
-        let builder = PlanBuilder(context: context)
+         threads: Int, precision: RuntimeOptions.Precision = .fp32,
+         bf16Weights: BF16WeightCache? = nil) throws(RuntimeError) {
+        let builder = PlanBuilder(context: context, precision: precision, bf16Weights: bf16Weights)
         let planner = NetworkPlanner(config: config, layers: layers, builder: builder, batch: batch, threads: threads)
         layout = try planner.plan(height: height, width: width)
         (steps, storage, packedWeights) = try builder.finish()

@@ -16,8 +16,16 @@ final class PlanBuilder {
     /// Implementation-name prefix preferred for matmuls; nil takes oneDNN's first choice.
     let matmulImplementation: String?
 
-    init(context: DNNLContext, matmulImplementation: String? = PlanBuilder.defaultMatmulImplementation) {
+    /// `.bf16`: 1×1 convolutions read bf16 copies of their input and bf16 weights, accumulating in f32.
+    let precision: RuntimeOptions.Precision
+    /// bf16 weights shared by all plans of a model (nil when the builder is used stand-alone).
+    let bf16Weights: BF16WeightCache?
+
+    init(context: DNNLContext, matmulImplementation: String? = PlanBuilder.defaultMatmulImplementation,
+         precision: RuntimeOptions.Precision = .fp32, bf16Weights: BF16WeightCache? = nil) {
         self.context = context
+        self.precision = precision
+        self.bf16Weights = bf16Weights
         self.matmulImplementation = matmulImplementation
         scratch = ScratchArena(storage: storage)
     }
@@ -79,6 +87,10 @@ final class PlanBuilder {
             throw RuntimeError.invalidInput("pointwise layer \(label) does not fit its input")
         }
         let (k, n) = (weights.inputChannels, weights.outputChannels)
+        if precision == .bf16 {
+            try pointwiseBF16(weights, source: source, destination: destination, postOps: postOps, label: label)
+            return
+        }
         var sourceMD = try matrix(source, label: label)
         var weightsMD = try MemoryDescriptor.strided([k, n], strides: [n, 1], label: label)
         var destinationMD = try matrix(destination, label: label)
@@ -101,6 +113,48 @@ final class PlanBuilder {
             arguments.append((DNNLCall.argBias, try weightsMemory(biasMD, bias.baseAddress!, label: label)))
         }
         steps.append(.primitive(try DNNLPrimitive(primitiveDescriptor, arguments: arguments)))
+    }
+
+    /// The bf16 form of `pointwise`: a reorder makes a dense bf16 copy of the (possibly strided) f32 input in
+    /// the scratch arena, then a bf16 × bf16 → f32 matmul writes or accumulates into the f32 destination.
+    private func pointwiseBF16(_ weights: FoldedWeights, source: TensorView, destination: TensorView,
+                               postOps: PrimitiveDescriptor.PostOps, label: String) throws(RuntimeError) {
+        let (k, n, m) = (weights.inputChannels, weights.outputChannels, source.pixels)
+        let mark = scratch.mark
+        // bf16 halves: m·k bf16 values fit in ⌈m·k/2⌉ float slots.
+        let halfView = scratch.tensor(batch: 1, height: 1, width: 1, channels: (m * k + 1) / 2)
+        let sourceF32 = try matrix(source, label: label)
+        var sourceBF16 = try MemoryDescriptor.strided([m, k], strides: [k, 1], type: dnnl_bf16, label: label)
+        let convert = try PrimitiveDescriptor(reorderFrom: sourceF32, to: sourceBF16, context: context,
+                                              label: "\(label) to bf16")
+        steps.append(.primitive(try DNNLPrimitive(convert, arguments: [
+            (DNNLCall.argSource, try activation(sourceF32, source, label: label)),
+            (DNNLCall.argDestination, try activation(sourceBF16, halfView, label: label)),
+        ])))
+        guard let cache = bf16Weights else { throw RuntimeError.invalidInput("\(label): no bf16 weight cache") }
+        let weightsBF16 = try cache.weights(for: weights, context: context, label: label)
+        var weightsMD = weightsBF16.descriptor
+        var destinationMD = try matrix(destination, label: label)
+        var biasMD = try MemoryDescriptor.strided([1, n], strides: [n, 1], label: label)
+        var descriptor = dnnl_matmul_desc_t()
+        let status = weights.bias == nil
+            ? dnnl_matmul_desc_init(&descriptor, &sourceBF16, &weightsMD, nil, &destinationMD)
+            : dnnl_matmul_desc_init(&descriptor, &sourceBF16, &weightsMD, &biasMD, &destinationMD)
+        try DNNLCall.check(status, "bf16 matmul descriptor for \(label)")
+        let primitiveDescriptor = try withUnsafePointer(to: &descriptor) { (pointer) throws(RuntimeError) in
+            try PrimitiveDescriptor(operationDescriptor: UnsafeRawPointer(pointer), postOps: postOps,
+                                    context: context, label: label)
+        }
+        var arguments: [(Int32, DNNLMemory)] = [
+            (DNNLCall.argSource, try activation(sourceBF16, halfView, label: label)),
+            (DNNLCall.argWeights, weightsBF16),
+            (DNNLCall.argDestination, try activation(destinationMD, destination, label: label)),
+        ]
+        if let bias = weights.bias {
+            arguments.append((DNNLCall.argBias, try weightsMemory(biasMD, bias.baseAddress!, label: label)))
+        }
+        steps.append(.primitive(try DNNLPrimitive(primitiveDescriptor, arguments: arguments)))
+        scratch.reset(to: mark)
     }
 
     /// A k×k, 1×k, k×1 or depthwise (`groups` = channels) convolution with explicit TF SAME/VALID padding.
