@@ -4,7 +4,7 @@ import Testing
 
 /// Speed measurements, not correctness: run with
 /// `RUN_BENCHMARKS=1 swift test -c release --filter AmoebaNetBenchmarks` (plus `HUBCTL_FULL_MODULE=<dir>` for
-/// the whole network). They print their numbers; docs/runtime.md records them.
+/// the whole network; `HUBCTL_PRECISION=bf16` for bf16). They print their numbers; docs/runtime.md records them.
 @Suite("AmoebaNetBenchmarks", .enabled(if: ProcessInfo.processInfo.environment["RUN_BENCHMARKS"] == "1"))
 struct AmoebaNetBenchmarks {
     static let threads = ProcessInfo.processInfo.activeProcessorCount
@@ -33,11 +33,14 @@ struct AmoebaNetBenchmarks {
     @Test("Whole network: load, batch-1 latency, batch-8 per-image time, peak RSS")
     func wholeNetwork() throws {
         let environment = ProcessInfo.processInfo.environment
+        let precision = RuntimeOptions.Precision(rawValue: environment["HUBCTL_PRECISION"] ?? "fp32") ?? .fp32
+        let options = RuntimeOptions(precision: precision)
+        print("precision \(precision.rawValue)")
         let clock = ContinuousClock()
         var model: AmoebaNetModel?
         let load: Duration
         if let directory = environment["HUBCTL_FULL_MODULE"] {
-            load = try clock.measure { model = try AmoebaNetModel(moduleDirectory: directory) }
+            load = try clock.measure { model = try AmoebaNetModel(moduleDirectory: directory, options: options) }
         } else if environment["HUBCTL_SYNTHETIC_FULL"] == "1" {
             // Random N=18/F=448 weights in memory: right for speed, meaningless for RSS.
             let variables = NaiveAmoebaNet.randomVariables(normal: 18, filters: 448, stemFilters: 32, classes: 1001,
@@ -46,7 +49,7 @@ struct AmoebaNetBenchmarks {
             for (name, tensor) in variables { source.set(name, shape: tensor.shape, values: tensor.values) }
             load = try clock.measure {
                 model = try AmoebaNetModel(source: source, epsilon: 1e-5, imageSize: 331, directory: "synthetic-full",
-                                           options: .init())
+                                           options: options)
             }
         } else {
             print("set HUBCTL_FULL_MODULE=<dir> or HUBCTL_SYNTHETIC_FULL=1 for the whole-network benchmark")
