@@ -15,7 +15,7 @@ final class ExecutionPlan {
          threads: Int, precision: RuntimeOptions.Precision = .fp32,
          bf16Weights: BF16WeightCache? = nil) throws(RuntimeError) {
         let builder = PlanBuilder(context: context, precision: precision, bf16Weights: bf16Weights)
-        let planner = NetworkPlanner(config: config, layers: layers, builder: builder, batch: batch, threads: threads)
+        let planner = NetworkPlanner(config: config, layers: layers, builder: builder, batch: batch)
         layout = try planner.plan(height: height, width: width)
         (steps, storage, packedWeights) = try builder.finish()
         self.context = context

@@ -6,14 +6,12 @@ final class NetworkPlanner {
     let layers: LayerCache
     let builder: PlanBuilder
     let batch: Int
-    let threads: Int
 
-    init(config: AmoebaNetConfig, layers: LayerCache, builder: PlanBuilder, batch: Int, threads: Int) {
+    init(config: AmoebaNetConfig, layers: LayerCache, builder: PlanBuilder, batch: Int) {
         self.config = config
         self.layers = layers
         self.builder = builder
         self.batch = batch
-        self.threads = threads
     }
 
     /// Everything the model needs to run a batch.
