@@ -201,9 +201,11 @@ public struct FileDownloader: Sendable {
                 failure = try classify(code: code, request: request)
             }
 
-            // 6. Back off and retry, resuming from what is on disk.
-            retries += 1
-            if retries > options.maxRetries { throw finalError(failure, attempts: attempts) }
+            // 6. Back off and retry, resuming from what is on disk. Real progress does not use up a retry.
+            if file.size - resumedFrom < options.progressResetBytes { retries += 1 }
+            if retries > options.maxRetries || attempts >= options.maxAttempts {
+                throw finalError(failure, attempts: attempts)
+            }
             let delay = retryAfter.map { min($0, options.maxRetryAfter) } ?? options.backoff(retry: retries)
             if Task.isCancelled { throw TransportError.cancelled(url: url) }
             Thread.sleep(forTimeInterval: delay)

@@ -7,6 +7,11 @@ public struct TransferOptions: Sendable, Equatable {
     public var lowSpeedTime: Int
     /// Retries after the first attempt, for 5xx, 429, 408 and dropped or stalled connections.
     public var maxRetries: Int
+    /// An attempt that added at least this many bytes before failing does not use up a retry, so
+    /// a long download over a link that drops now and then keeps going (up to `maxAttempts`).
+    public var progressResetBytes: Int64
+    /// Hard cap on requests for one download, whatever the progress.
+    public var maxAttempts: Int
     /// First backoff delay in seconds; doubles per retry up to `maxBackoff`, with random jitter.
     public var initialBackoff: Double
     public var maxBackoff: Double
@@ -25,7 +30,8 @@ public struct TransferOptions: Sendable, Equatable {
     public init(connectTimeout: Double = 30, lowSpeedLimit: Int = 1024, lowSpeedTime: Int = 60, maxRetries: Int = 5,
                 initialBackoff: Double = 1, maxBackoff: Double = 30, maxRetryAfter: Double = 60,
                 maxRedirects: Int = 10, allowFileScheme: Bool = false, requireArchiveSignature: Bool = true,
-                userAgent: String = "hubctl/0.1", caBundlePath: String? = nil) {
+                userAgent: String = "hubctl/0.1", caBundlePath: String? = nil,
+                progressResetBytes: Int64 = 8 << 20, maxAttempts: Int = 50) {
         self.connectTimeout = connectTimeout
         self.lowSpeedLimit = lowSpeedLimit
         self.lowSpeedTime = lowSpeedTime
@@ -38,6 +44,8 @@ public struct TransferOptions: Sendable, Equatable {
         self.requireArchiveSignature = requireArchiveSignature
         self.userAgent = userAgent
         self.caBundlePath = caBundlePath
+        self.progressResetBytes = progressResetBytes
+        self.maxAttempts = maxAttempts
     }
 
     /// The schemes a request may start with.

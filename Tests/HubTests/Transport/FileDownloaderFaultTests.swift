@@ -47,6 +47,23 @@ import Testing
         #expect(kept > 0)
     }
 
+    @Test("attempts that make real progress do not use up retries")
+    func progressKeepsRetrying() throws {
+        var options = TransportFixture.fastOptions
+        options.progressResetBytes = 100_000
+        let url = server.url("drop/99/model.tar.gz")
+        // Each attempt gets half of what is left: 500 kB, 250 kB, 125 kB count as progress, then
+        // five short attempts use up the four retries.
+        let error = captureError { () throws(TransportError) in
+            try FileDownloader(options: options).download(from: url, to: fixture.partial())
+        }
+        guard case .network(_, let message) = error else {
+            Issue.record("expected a network error, got \(String(describing: error))")
+            return
+        }
+        #expect(message.contains("gave up after 8 attempts"))
+    }
+
     @Test("stalled transfer: the low-speed limit aborts it, the retry resumes")
     func stall() throws {
         let started = Date()
