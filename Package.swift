@@ -1,7 +1,7 @@
 // swift-tools-version: 6.1
 // hubctl: a TF-Hub style module manager and AmoebaNet-A runtime. Layers, bottom to top:
 //   Sources/Shims    C libraries as system-library targets (libcurl, libarchive, SQLite, libcrypto,
-//                    oneDNN, OpenBLAS, libjpeg-turbo, libpng) and a small C target (CRC-32C).
+//                    oneDNN, OpenBLAS, libjpeg-turbo, libpng) and small C targets (CShims: CRC-32C; CImageShims: libpng error handling).
 //   Sources/Hub      handles and registry (HubCore), transfer (HubTransport), unpacking (HubArchive),
 //                    the SQLite-indexed store (HubStore), and the fetch pipeline over them (HubClient).
 //   Sources/Formats  TensorBundle / SavedModel / tfhub_module.pb readers (ModuleFormats).
@@ -35,6 +35,7 @@ let package = Package(
         system("CTurboJPEG", pkgConfig: "libturbojpeg", apt: "libturbojpeg0-dev"),
         system("CPNG", pkgConfig: "libpng16", apt: "libpng-dev"),
         .target(name: "CShims", path: "Sources/Shims/CShims"),
+        .target(name: "CImageShims", path: "Sources/Shims/CImageShims", linkerSettings: [.linkedLibrary("png16")]),
 
         // MARK: Hub
         .target(name: "HubCore", dependencies: ["CCrypto"], path: "Sources/Hub/HubCore", swiftSettings: swift6),
@@ -53,7 +54,7 @@ let package = Package(
         .target(name: "AmoebaNet", dependencies: ["ModuleFormats", "CDNNL", "COpenBLAS"],
                 path: "Sources/Runtime/AmoebaNet",
                 swiftSettings: swift6 + [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]),
-        .target(name: "Imaging", dependencies: ["CTurboJPEG", "CPNG", "CShims"], path: "Sources/Imaging/Imaging",
+        .target(name: "Imaging", dependencies: ["CTurboJPEG", "CPNG", "CImageShims"], path: "Sources/Imaging/Imaging",
                 swiftSettings: swift6),
 
         // MARK: Public API and CLI

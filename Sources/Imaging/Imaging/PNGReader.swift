@@ -1,4 +1,4 @@
-import CShims
+import CImageShims
 
 /// Owns one libpng read state (through the C helper in CShims, which catches libpng's longjmp
 /// errors) and turns PNG bytes into RGB samples, as `tf.io.decode_png(channels=3)` does: palette and

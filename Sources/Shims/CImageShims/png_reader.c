@@ -2,7 +2,7 @@
 // so every libpng call happens here behind setjmp and failures come back as a return code and a
 // message. The transforms reproduce TensorFlow's decode_png(channels=3): palette and low-bit gray
 // expanded, gray replicated to RGB, alpha and tRNS stripped (not composited), 16-bit kept.
-#include "cshims.h"
+#include "cimageshims.h"
 
 #include <png.h>
 #include <setjmp.h>
