@@ -14,6 +14,7 @@ import Foundation
 /// - The body must look like an archive (HTML pages are refused); size and SHA-256 are verified
 ///   when given, and on a mismatch the partial file is deleted so the next try starts clean.
 /// - Before and during the transfer, free space is checked against the announced size.
+/// - One download per partial path at a time: the caller serializes with the handle's `FileLock`.
 public struct FileDownloader: Sendable {
     public let options: TransferOptions
 
