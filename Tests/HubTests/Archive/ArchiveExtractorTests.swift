@@ -72,6 +72,24 @@ import Testing
         #expect(entry == "a/../../escaped.txt")
     }
 
+    @Test("refuses control characters in names", arguments: ["bad\u{1}name", "tab\there", "del\u{7f}"])
+    func controlCharacters(name: String) throws {
+        let error = try rejection(.zip, [.file(name, Data("x".utf8))])
+        guard case .unsafeEntry(_, _, .invalidName) = error else {
+            Issue.record("expected invalidName, got \(String(describing: error))")
+            return
+        }
+    }
+
+    @Test("refuses Windows-style traversal in zips (libarchive turns '\\' into '/')")
+    func backslashTraversal() throws {
+        let error = try rejection(.zip, [.file("..\\..\\evil.txt", Data("x".utf8))])
+        guard case .unsafeEntry(_, _, let reason) = error, reason == .parentTraversal || reason == .invalidName else {
+            Issue.record("expected a refusal, got \(String(describing: error))")
+            return
+        }
+    }
+
     @Test("refuses absolute paths", arguments: [TestArchive.Format.tarGz, .zip])
     func absolute(format: TestArchive.Format) throws {
         let target = "/tmp/hubctl-absolute-\(UUID().uuidString)"
