@@ -35,9 +35,10 @@ demo: build
 	@$(BIN) run $(DEMO_HANDLE) $(DEMO_IMAGE)
 
 ## test: the whole test suite (unit, loopback integration with nginx, end-to-end against the built binary).
+# Loopback servers must never go through a proxy the machine may have configured.
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	no_proxy=127.0.0.1,localhost,::1 NO_PROXY=127.0.0.1,localhost,::1 $(SWIFT) test --skip-build
 
 ## reference: regenerate the TensorFlow-made fixtures (needs PyPI; never needed by hubctl itself).
 reference:
