@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the full-size AmoebaNet-A (N=18, F=448, 331x331, 1001 classes) classification module with calibrated
 # random weights, packs it, and records TF's outputs on the committed reference images.  Not committed: ~1.9 GB.
-# Takes ~15 min and ~6 GB RAM on 2 cores.  Output folder: ${HUBCTL_FULL_DIR:-$HOME/.cache/hubctl-dev/full}.
+# Takes ~11 min alone (40 min on a busy 2-core machine) and ~5 GB RAM.  Output folder: ${HUBCTL_FULL_DIR:-$HOME/.cache/hubctl-dev/full}.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 venv="${HUBCTL_VENV:-$HOME/.cache/hubctl-dev/venv}"

@@ -73,8 +73,8 @@ def batch_statistics(config: AmoebaNetConfig, values, images, batch_size=None):
     """Runs the calibrate graph and returns ({bn scope: (mean, variance)}, global_pool features).
 
     Each BatchNorm normalises by the statistics of its own input, which is what a BN-by-BN calibration in
-    dependency order produces.  With batch_size set, statistics are pooled over batches (mean of means,
-    E[x^2] - mean^2), i.e. a two-pass population estimate that stays exact for the last BN only approximately.
+    dependency order produces.  With batch_size set, each batch is normalised by its own statistics and the
+    returned statistics are pooled over the batches (E[x], E[x^2] - E[x]^2); without it, one exact batch.
     """
     with tf.Graph().as_default():
         ph = v1.placeholder(tf.float32, [None, config.image_size, config.image_size, 3])
