@@ -72,8 +72,9 @@ let package = Package(
         .testTarget(name: "ModuleFormatsTests", dependencies: ["ModuleFormats", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "AmoebaNetTests", dependencies: ["AmoebaNet", "ModuleFormats", "TestSupport"],
                     swiftSettings: swift6),
-        .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport"], swiftSettings: swift6),
-        .testTarget(name: "HubKitTests", dependencies: ["HubKit", "ModuleFormats", "TestSupport"], swiftSettings: swift6),
+        .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport"], exclude: ["make_image_fixtures.py"],
+                    swiftSettings: swift6),
+        .testTarget(name: "HubKitTests", dependencies: ["HubKit", "ModuleFormats", "TestSupport"], exclude: ["make_png_inputs.py"], swiftSettings: swift6),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"], swiftSettings: swift6),
     ],
     swiftLanguageModes: [.v6]
