@@ -4,7 +4,7 @@ import Testing
 
 /// The full-size N=18/F=448 module (built by Tests/Reference/make_full.sh, ~1.9 GB, not committed) against
 /// TensorFlow's outputs on the reference images. Opt-in: `RUN_FULL_MODULE=1` (and optionally
-/// `HUBCTL_FULL_DIR`, default ~/.cache/hubctl-dev/full). Same tolerance as the fixtures: per image,
+/// `HUBCTL_FULL_DIR`, default ~/.cache/hubctl-dev/full; `HUBCTL_FULL_MODULE` = an unpacked copy). Same tolerance as the fixtures: per image,
 /// max |hubctl − TF| ≤ 1e-4 × max |TF| and the same top-5.
 @Suite("AmoebaNet full-size module", .enabled(if: ProcessInfo.processInfo.environment["RUN_FULL_MODULE"] == "1"))
 struct FullModuleTests {
@@ -18,14 +18,18 @@ struct FullModuleTests {
         let workspace = FileManager.default.temporaryDirectory.appendingPathComponent("amoebanet-full-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: workspace, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: workspace) }
-        let tar = Process()
-        tar.executableURL = URL(fileURLWithPath: "/usr/bin/tar")
-        tar.arguments = ["-xzf", root.appendingPathComponent("\(Self.name).tar.gz").path, "-C", workspace.path]
-        try tar.run()
-        tar.waitUntilExit()
-        try #require(tar.terminationStatus == 0, "cannot unpack \(Self.name).tar.gz under \(root.path)")
-
-        let model = try AmoebaNetModel(moduleDirectory: workspace.path)
+        var moduleDirectory = workspace.path
+        if let unpacked = environment["HUBCTL_FULL_MODULE"] {
+            moduleDirectory = unpacked
+        } else {
+            let tar = Process()
+            tar.executableURL = URL(fileURLWithPath: "/usr/bin/tar")
+            tar.arguments = ["-xzf", root.appendingPathComponent("\(Self.name).tar.gz").path, "-C", workspace.path]
+            try tar.run()
+            tar.waitUntilExit()
+            try #require(tar.terminationStatus == 0, "cannot unpack \(Self.name).tar.gz under \(root.path)")
+        }
+        let model = try AmoebaNetModel(moduleDirectory: moduleDirectory)
         #expect(model.config.normalCells == 18 && model.config.filters == 448)
         #expect(model.config.features == 7168 && model.config.classes == 1001)
         let images = try NPYFile(path: root.appendingPathComponent("reference/images_331.npy").path)
