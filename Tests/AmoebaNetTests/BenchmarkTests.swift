@@ -56,6 +56,7 @@ struct AmoebaNetBenchmarks {
             return
         }
         let network = try #require(model)
+        print(String(format: "peak RSS after load %.2f GB", peakResidentGB()))
         let size = network.config.imageSize
         var random = SeededGenerator(seed: 1)
         let one = random.floats(size * size * 3, 0, 1)
@@ -67,6 +68,7 @@ struct AmoebaNetBenchmarks {
             latencies.append(seconds(elapsed))
         }
         latencies.sort()
+        print(String(format: "peak RSS after batch 1 %.2f GB", peakResidentGB()))
         let eight = (0 ..< 8).flatMap { _ in one }
         _ = try network.run(images: eight, batch: 8, height: size, width: size)
         var perImage: [Double] = []
@@ -74,8 +76,6 @@ struct AmoebaNetBenchmarks {
             let elapsed = try clock.measure { _ = try network.run(images: eight, batch: 8, height: size, width: size) }
             perImage.append(seconds(elapsed) / 8)
         }
-        var usage = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &usage)
         let multiplyAdds = 126.5e9
         let median = latencies[2]
         print(String(format: "load %.2f s, first call %.2f s", seconds(load), seconds(firstCall)))
@@ -83,7 +83,7 @@ struct AmoebaNetBenchmarks {
                      latencies[4], 2 * multiplyAdds / median / 1e9))
         print(String(format: "batch 8: %.3f s per image (best of 2) = %.0f GFLOP/s", perImage.min()!,
                      2 * multiplyAdds / perImage.min()! / 1e9))
-        print(String(format: "peak RSS %.2f GB, folded weights %.2f GB", Double(usage.ru_maxrss) / 1e6,
+        print(String(format: "peak RSS %.2f GB, folded weights %.2f GB", peakResidentGB(),
                      Double(network.weightBytes) / 1e9))
         for batch in [1, 8] {
             let profile = try network.profile(image: one, batch: batch)
@@ -95,6 +95,13 @@ struct AmoebaNetBenchmarks {
             }
         }
         #expect(first.count == (network.config.classes ?? network.config.features))
+    }
+
+    /// Peak resident set of this process so far, in GB.
+    private func peakResidentGB() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_maxrss) / 1e6
     }
 
     private func seconds(_ duration: Duration) -> Double {
