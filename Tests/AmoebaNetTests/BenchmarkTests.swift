@@ -4,7 +4,8 @@ import Testing
 
 /// Speed measurements, not correctness: run with
 /// `RUN_BENCHMARKS=1 swift test -c release --filter AmoebaNetBenchmarks` (plus `HUBCTL_FULL_MODULE=<dir>` for
-/// the whole network; `HUBCTL_PRECISION=bf16` for bf16). They print their numbers; docs/runtime.md records them.
+/// the whole network; `HUBCTL_PRECISION=bf16` for bf16, `HUBCTL_PREPARED_WEIGHTS=<file>` to use a prepared-weights
+/// file). They print their numbers; docs/runtime.md records them.
 @Suite("AmoebaNetBenchmarks", .enabled(if: ProcessInfo.processInfo.environment["RUN_BENCHMARKS"] == "1"))
 struct AmoebaNetBenchmarks {
     static let threads = ProcessInfo.processInfo.activeProcessorCount
@@ -34,7 +35,7 @@ struct AmoebaNetBenchmarks {
     func wholeNetwork() throws {
         let environment = ProcessInfo.processInfo.environment
         let precision = RuntimeOptions.Precision(rawValue: environment["HUBCTL_PRECISION"] ?? "fp32") ?? .fp32
-        let options = RuntimeOptions(precision: precision)
+        let options = RuntimeOptions(precision: precision, preparedWeightsPath: environment["HUBCTL_PREPARED_WEIGHTS"])
         print("precision \(precision.rawValue)")
         let clock = ContinuousClock()
         var model: AmoebaNetModel?
@@ -56,7 +57,8 @@ struct AmoebaNetBenchmarks {
             return
         }
         let network = try #require(model)
-        print(String(format: "peak RSS after load %.2f GB", peakResidentGB()))
+        print(String(format: "peak RSS after load %.2f GB", peakResidentGB())
+              + " (prepared weights reused: \(network.reusedPreparedWeights))")
         let size = network.config.imageSize
         var random = SeededGenerator(seed: 1)
         let one = random.floats(size * size * 3, 0, 1)
