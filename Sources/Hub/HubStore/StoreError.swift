@@ -20,6 +20,10 @@ public enum StoreError: Error, CustomStringConvertible, Sendable, Equatable {
         switch self {
         case .notADatabase(let path, let message):
             return "cache index \(path) is not a usable SQLite database (\(message)); it can be rebuilt"
+        case .sqlite(let path, let code, let message) where code & 0xFF == 8:
+            // SQLITE_READONLY and its extended codes: most often a cache owned by another user.
+            return "cache index \(path) is read-only for this user (check the cache folder's owner and permissions; "
+                + "SQLite error \(code): \(message))"
         case .sqlite(let path, let code, let message):
             return "cache index \(path): SQLite error \(code): \(message)"
         case .diskFull(let path):
