@@ -74,7 +74,7 @@ let package = Package(
                     swiftSettings: swift6),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport"], exclude: ["make_image_fixtures.py"],
                     swiftSettings: swift6),
-        .testTarget(name: "HubKitTests", dependencies: ["HubKit", "ModuleFormats", "TestSupport"], exclude: ["make_png_inputs.py"], swiftSettings: swift6),
+        .testTarget(name: "HubKitTests", dependencies: ["HubKit", "ModuleFormats", "AmoebaNet", "TestSupport"], exclude: ["make_png_inputs.py"], swiftSettings: swift6),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"], swiftSettings: swift6),
     ],
     swiftLanguageModes: [.v6]

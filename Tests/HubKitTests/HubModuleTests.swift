@@ -1,3 +1,4 @@
+import AmoebaNet
 import Foundation
 import HubKit
 import Testing
@@ -99,6 +100,20 @@ struct HubModuleTests {
             return
         }
         #expect(Self.relativeError(features[...], expected[(2 * 256)..<(3 * 256)]) <= 1e-4)
+    }
+
+    @Test("the second load maps the weights the first one prepared in the cache")
+    func preparedWeightsReused() throws {
+        let first = try Hub.module(Self.classification, options: options)
+        #expect(try first.loadRuntime().reusedPreparedWeights == false)
+        let prepared = cache.appending("prepared")
+        let files = try FileManager.default.contentsOfDirectory(atPath: prepared)
+        #expect(files.count == 1 && files[0].hasSuffix(".fp32.weights"))
+        let second = try Hub.module(Self.classification, options: options)
+        #expect(try second.loadRuntime().reusedPreparedWeights == true)
+        let images = try NPYFile(path: Self.reference.appendingPathComponent("images_331.npy").path)
+        let pixels = Array(images.values[0..<(331 * 331 * 3)]).map { $0 / 255 }
+        #expect(try first(images: pixels, batch: 1) == second(images: pixels, batch: 1))
     }
 
     @Test("unknown signature is a usage error naming the signature")

@@ -309,10 +309,22 @@ public final class ModuleCache {
                 throw .io(path: moduleDirectory, message: "cannot remove a stale module folder: \(error.localizedDescription)")
             }
         }
-        for name in (try? fileManager.contentsOfDirectory(atPath: layout.temporaryDirectory)) ?? []
-        where name.hasPrefix(slug + ".") {
-            try? fileManager.removeItem(atPath: layout.temporaryDirectory + "/" + name)
+        for folder in [layout.temporaryDirectory, layout.preparedDirectory] {
+            for name in (try? fileManager.contentsOfDirectory(atPath: folder)) ?? [] where name.hasPrefix(slug + ".") {
+                try? fileManager.removeItem(atPath: folder + "/" + name)
+            }
         }
+    }
+
+    /// Where the runtime may keep `module`'s prepared weights for `precision`, creating the folder;
+    /// nil when the cache cannot hold it (the runtime then prepares the weights on every load).
+    public func preparedWeightsPath(for module: FetchedModule, precision: String) -> String? {
+        do {
+            try CacheLayout.makeDirectory(layout.preparedDirectory)
+        } catch {
+            return nil
+        }
+        return layout.preparedWeightsPath(forKey: CacheLayout.key(for: module.handle), precision: precision)
     }
 
     // MARK: - list / remove / verify

@@ -13,8 +13,10 @@ import HubCore
 /// │   └── <key>.partial.meta       JSON: url, ETag, Last-Modified, total size
 /// ├── locks/
 /// │   └── <key>.lock               flock(2) target serializing fetches of one handle
-/// └── tmp/
-///     └── <key>.<uuid>/            unpack folder, renamed to modules/<key> on success
+/// ├── tmp/
+/// │   └── <key>.<uuid>/            unpack folder, renamed to modules/<key> on success
+/// └── prepared/
+///     └── <key>.<precision>.weights  runtime weights prepared once (BatchNorm folded), memory-mapped
 /// ```
 ///
 /// `<key>` is a readable slug of the versioned handle plus the first 16 hex digits of its SHA-256,
@@ -33,6 +35,8 @@ public struct CacheLayout: Sendable, Equatable {
     public var downloadsDirectory: String { root + "/downloads" }
     public var locksDirectory: String { root + "/locks" }
     public var temporaryDirectory: String { root + "/tmp" }
+    /// Derived runtime data (folded weights); safe to delete at any time, rebuilt on the next run.
+    public var preparedDirectory: String { root + "/prepared" }
 
     /// The folder-safe key of a versioned handle (see the type's documentation).
     public static func key(for handle: String) -> String {
@@ -54,6 +58,10 @@ public struct CacheLayout: Sendable, Equatable {
     /// The resume sidecar the downloader keeps next to a partial file.
     public func metaPath(forKey key: String) -> String { partialPath(forKey: key) + ".meta" }
     public func lockPath(forKey key: String) -> String { locksDirectory + "/" + key + ".lock" }
+    /// The runtime's prepared-weights file of a module for one precision (`fp32`, `bf16`).
+    public func preparedWeightsPath(forKey key: String, precision: String) -> String {
+        preparedDirectory + "/" + key + "." + precision + ".weights"
+    }
 
     public func moduleDirectory(for handle: String) -> String { moduleDirectory(forKey: Self.key(for: handle)) }
     public func partialPath(for handle: String) -> String { partialPath(forKey: Self.key(for: handle)) }

@@ -72,6 +72,8 @@ public enum Hub {
             entry = try? cache.registry().entry(for: versioned)
         }
         let labels = entry.flatMap { LabelSet.load(for: $0, cache: cache) }
-        return try HubModule(fetched: fetched, registryEntry: entry, labels: labels, options: options)
+        let prepared = cache.preparedWeightsPath(for: fetched, precision: options.precision.rawValue)
+        return try HubModule(fetched: fetched, registryEntry: entry, labels: labels, options: options,
+                             preparedWeightsPath: prepared)
     }
 }

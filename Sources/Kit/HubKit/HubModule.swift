@@ -24,15 +24,19 @@ public final class HubModule: @unchecked Sendable {
     public let labels: LabelSet?
     public let expectedImageSize: ImageSize
     private let options: Hub.Options
+    /// The cache's file for this module's folded weights, so later processes map them instead of
+    /// re-deriving them (nil: prepare on every load).
+    private let preparedWeightsPath: String?
     private let lock = NSLock()
     private var loadedRuntime: AmoebaNetModel?
 
     /// The module's signatures by name (`default`, `image_classification`, `image_feature_vector`).
     public var signatures: [String: ModuleDescription.Signature] { description.signatures }
 
-    init(fetched: FetchedModule, registryEntry: RegistryEntry?, labels: LabelSet?, options: Hub.Options)
-        throws(HubKitError)
+    init(fetched: FetchedModule, registryEntry: RegistryEntry?, labels: LabelSet?, options: Hub.Options,
+         preparedWeightsPath: String?) throws(HubKitError)
     {
+        self.preparedWeightsPath = preparedWeightsPath
         handle = fetched.handle
         path = fetched.path
         sha256 = fetched.sha256
@@ -116,7 +120,8 @@ public final class HubModule: @unchecked Sendable {
         do {
             let model = try AmoebaNetModel(moduleDirectory: path,
                                            options: RuntimeOptions(threads: options.threads,
-                                                                   precision: options.precision))
+                                                                   precision: options.precision,
+                                                                   preparedWeightsPath: preparedWeightsPath))
             loadedRuntime = model
             return model
         } catch {
