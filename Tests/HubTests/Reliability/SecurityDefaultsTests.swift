@@ -57,7 +57,9 @@ struct SecurityDefaultsTests {
         let server = try FaultServer(root: fixture.registryRoot)
         let (status, line) = try Self.failure(["fetch", server.url("\(kind)/assets/r.tar.gz"), "--cache-dir", fixture.cacheRoot])
         #expect(status == 1)
-        #expect(line.contains("redirect"), "\(line)")
+        // The line names the refused target, not just the URL asked for.
+        let target = kind == "redirect-ftp" ? "ftp://127.0.0.1:1/" : "file:///etc/passwd"
+        #expect(line.contains(target) && line.contains("unsupported URL scheme"), "\(line)")
         let downloads = CacheLayout(root: fixture.cacheRoot).downloadsDirectory
         for name in (try? FileManager.default.contentsOfDirectory(atPath: downloads)) ?? [] {
             let text = (try? String(contentsOfFile: downloads + "/" + name, encoding: .utf8)) ?? ""
