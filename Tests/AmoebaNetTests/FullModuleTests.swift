@@ -1,6 +1,7 @@
 import AmoebaNet
 import Foundation
 import Testing
+import TestSupport
 
 /// The full-size N=18/F=448 module (built by Tests/Reference/make_full.sh, ~1.9 GB, not committed) against
 /// TensorFlow's outputs on the reference images. Opt-in: `RUN_FULL_MODULE=1` (and optionally

@@ -127,6 +127,43 @@ cat "$work/hubctl-e2e.txt"
 record e2e_s "$hub_e2e" "$tf_e2e" TensorFlow s
 record e2e_peak_rss_bytes "$hub_e2e_rss" "$tf_e2e_rss" TensorFlow bytes
 
+echo "== bf16: latency, and agreement with fp32 on ${BF16_IMAGES:-100} varied images"
+HUBCTL_CACHE_DIR="$work/cache-http" "$hubctl" --quiet --offline --registry "$url" bench "$handle" --batch 1 \
+  --repeats "$repeats" --precision bf16 --json > "$work/hubctl-bf16.json"
+cat "$work/hubctl-bf16.json"
+rm -rf "$work/varied" && mkdir -p "$work/varied"
+"$py" - "$work/varied" "${BF16_IMAGES:-100}" <<'PY'
+import sys
+import numpy as np
+from PIL import Image, ImageEnhance
+from sklearn.datasets import load_sample_image
+out, count = sys.argv[1], int(sys.argv[2])
+rng = np.random.default_rng(7)
+photos = [Image.fromarray(load_sample_image(n)) for n in ("china.jpg", "flower.jpg")]
+for i in range(count):
+    photo = photos[i % 2]
+    side = int(rng.integers(120, min(photo.size)))
+    x, y = int(rng.integers(0, photo.size[0] - side)), int(rng.integers(0, photo.size[1] - side))
+    image = photo.crop((x, y, x + side, y + side))
+    if rng.random() < 0.5: image = image.transpose(Image.FLIP_LEFT_RIGHT)
+    image = ImageEnhance.Color(image).enhance(float(rng.uniform(0.3, 1.7)))
+    image = ImageEnhance.Brightness(image).enhance(float(rng.uniform(0.6, 1.4)))
+    image.save(f"{out}/varied_{i:03d}.png")
+PY
+for precision in fp32 bf16; do
+  HUBCTL_CACHE_DIR="$work/cache-http" "$hubctl" --quiet --offline --registry "$url" run "$handle" \
+    --precision "$precision" --output "$work/varied-$precision.npy" "$work"/varied/*.png > /dev/null
+done
+"$py" - "$work" <<'PY' | tee "$work/bf16.txt"
+import sys
+import numpy as np
+w = sys.argv[1]
+a, b = np.load(f"{w}/varied-fp32.npy"), np.load(f"{w}/varied-bf16.npy")
+agree = (a.argmax(1) == b.argmax(1)).mean()
+rel = (np.abs(a - b).max(1) / np.abs(a).max(1)).max()
+print(f"bf16 vs fp32 on {len(a)} images: top-1 agreement {100 * agree:.1f}%, max relative logit error {rel:.4f}")
+PY
+
 "$py" - "$work" "$peak" "$(stat -c %s "$module_dir/variables/variables.data-00000-of-00001")" <<'PY'
 import json, sys
 work, peak, weights = sys.argv[1], float(sys.argv[2]), int(sys.argv[3])
@@ -138,6 +175,7 @@ rows += [
     {"name": "batch8_per_image_s", "hubctl": hub["batch_per_image_s"], "peer": tf["batchN_per_image_s"], "peer_name": "TensorFlow", "unit": "s"},
     {"name": "load_s", "hubctl": hub["load_s"], "peer": tf["load_s"], "peer_name": "TensorFlow", "unit": "s"},
     {"name": "first_call_s", "hubctl": hub["first_call_s"], "peer": tf["first_call_s"], "peer_name": "TensorFlow", "unit": "s"},
+    {"name": "bf16_batch1_latency_s", "hubctl": json.load(open(f"{work}/hubctl-bf16.json"))["batch1_median_s"], "peer": tf["batch1_median_s"], "peer_name": "TensorFlow fp32", "unit": "s"},
     {"name": "peak_rss_over_weights", "hubctl": hub["peak_rss_bytes"] / weights, "peer": tf["peak_rss_bytes"] / weights, "peer_name": "TensorFlow", "unit": "x"},
 ]
 for r in rows:
@@ -152,6 +190,7 @@ b8 = next(r for r in rows if r["name"] == "batch8_per_image_s")
 lines.append("")
 lines.append(f"GFLOP/s at batch 8: hubctl {b8['hubctl_gflops']:.0f} ({100*b8['hubctl_gflops']/peak:.0f}% of sgemm peak), "
              f"TensorFlow {b8['peer_gflops']:.0f} ({100*b8['peer_gflops']/peak:.0f}%)")
+lines.append(open(f"{work}/bf16.txt").read().strip())
 text = "\n".join(lines)
 print(text)
 open(f"{work}/results.md", "w").write(text + "\n")

@@ -1,6 +1,6 @@
 import Foundation
 
-/// A minimal reader for the NumPy `.npy` files the reference fixtures are written in: versions 1–3,
+/// A minimal reader, shared by every test target, for the NumPy `.npy` files the reference fixtures are written in: versions 1–3,
 /// little-endian float32 (`<f4`) or uint8 (`|u1`), C order.
 public struct NPYFile: Sendable {
     public let shape: [Int]
