@@ -67,22 +67,27 @@ struct SecurityDefaultsTests {
         }
     }
 
-    @Test("under umask 000, a fetch leaves no group- or world-writable file or folder in the cache")
+    @Test("under umask 000, fetch and run of the demo module leave no group- or world-writable path in the cache")
     func umaskZero() throws {
-        let fixture = try ClientFixture()
-        try fixture.addModule("test/umask/model/1", seed: 113)
-        let nginx = try NginxServer(root: fixture.registryRoot)
-        let command = [HubctlProcess.binary.path, "fetch", "test/umask/model/1", "--cache-dir", fixture.cacheRoot,
-                       "--registry", nginx.baseURL, "--quiet"].map { "'\($0)'" }.joined(separator: " ")
+        let directory = try TemporaryDirectory(prefix: "hubctl-umask")
+        let cacheRoot = directory.appending("cache")
+        let nginx = try NginxServer(root: Repository.registry.path)
+        let demo = "hubctl/digits/amoebanet_a_n6_f24/classification/1"
+        let sample = Repository.registry.appendingPathComponent("hubctl/digits/samples/digit_7.png").path
+        let flags = ["--cache-dir", cacheRoot, "--registry", nginx.baseURL]
+        // `run` as well as `fetch`: it writes the prepared-weights file into the cache.
+        let commands = [["fetch", demo, "--quiet"] + flags, ["run", demo, sample] + flags].map { arguments in
+            ([HubctlProcess.binary.path] + arguments).map { "'\($0)'" }.joined(separator: " ")
+        }
         let shell = Process()
         shell.executableURL = URL(fileURLWithPath: "/bin/sh")
-        shell.arguments = ["-c", "umask 000; exec \(command)"]
+        shell.arguments = ["-c", "umask 000 && " + commands.joined(separator: " >/dev/null && ") + " >/dev/null"]
         try shell.run()
         shell.waitUntilExit()
         #expect(shell.terminationStatus == 0)
 
         var checked = 0
-        let root = fixture.cacheRoot
+        let root = cacheRoot
         for relative in [""] + (FileManager.default.subpaths(atPath: root) ?? []) {
             let path = relative.isEmpty ? root : root + "/" + relative
             var info = stat()
@@ -92,5 +97,7 @@ struct SecurityDefaultsTests {
             #expect(info.st_mode & 0o7000 == 0, "\(relative) has setuid/setgid/sticky bits")
         }
         #expect(checked >= 10, "only \(checked) paths were checked")
+        let subpaths = FileManager.default.subpaths(atPath: root) ?? []
+        #expect(subpaths.contains { $0.hasPrefix("prepared/") && $0.hasSuffix(".weights") }, "run wrote no prepared weights: \(subpaths)")
     }
 }
