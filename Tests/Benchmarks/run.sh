@@ -68,8 +68,9 @@ MD
 mkdir -p "$work/registry/labels" && cp "$root/Registry/labels/imagenet-1001.txt" "$work/registry/labels/" 2>/dev/null || true
 echo "$handle" > "$work/registry/index.txt"
 port=$("$py" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+user_line=""; [ "$(id -u)" -eq 0 ] && user_line="user root;"   # workers must read files under \$HOME
 cat > "$work/nginx.conf" <<CONF
-worker_processes 1; daemon off; pid $work/nginx.pid; error_log $work/nginx-error.log;
+$user_line worker_processes 1; daemon off; pid $work/nginx.pid; error_log $work/nginx-error.log;
 events { worker_connections 64; }
 http { access_log off; sendfile on; types { } default_type application/octet-stream;
   server { listen 127.0.0.1:$port; root $work/registry; } }
@@ -81,7 +82,7 @@ sleep 1
 url="http://127.0.0.1:$port"
 
 echo "== download: curl -o vs hubctl fetch (download + sha256 + unpack + index)"
-start=$(now); curl -s -o "$work/curl.out" "$url/$handle.tar.gz"; curl_s=$(echo "$(now) - $start" | bc)
+start=$(now); curl -sf -o "$work/curl.out" "$url/$handle.tar.gz"; curl_s=$(echo "$(now) - $start" | bc)
 rm -f "$work/curl.out"
 start=$(now); HUBCTL_CACHE_DIR="$work/cache-http" "$hubctl" --quiet --registry "$url" fetch "$handle" > /dev/null
 fetch_s=$(echo "$(now) - $start" | bc)
