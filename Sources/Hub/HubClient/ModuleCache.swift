@@ -67,8 +67,33 @@ public final class ModuleCache {
     }
 
     /// The registry document of a registry handle (resolving its version first).
+    ///
+    /// A remote registry's document is kept in `prepared/<key>.entry.md` the first time it is read:
+    /// a versioned entry does not change, so later calls (offline ones too) read the copy and make no
+    /// network request.
     public func registryEntry(for handle: ModuleHandle) throws(HubError) -> RegistryEntry {
-        try registry().entry(for: try resolve(handle))
+        let resolved = try resolve(handle)
+        let registry = try registry()
+        guard registry.isRemote else { return try registry.entry(for: resolved) }
+        let copy = layout.preparedDirectory + "/" + CacheLayout.key(for: resolved.description) + ".entry.md"
+        if let text = try? String(contentsOfFile: copy, encoding: .utf8),
+           let entry = try? Registry.parse(text, source: registry.resolve(resolved.description + ".md"),
+                                           handle: resolved) {
+            return entry
+        }
+        if configuration.offline {
+            throw .offlineRegistry(handle: resolved.description, registry: registry.location.description)
+        }
+        let document = try registry.document(for: resolved)
+        let entry = try Registry.parse(document.text, source: document.source, handle: resolved)
+        if (try? CacheLayout.makeDirectory(layout.preparedDirectory)) != nil {
+            let temporary = copy + ".tmp-\(getpid())"
+            if FileManager.default.createFile(atPath: temporary, contents: Data(document.text.utf8),
+                                              attributes: [.posixPermissions: 0o644]), rename(temporary, copy) != 0 {
+                unlink(temporary)
+            }
+        }
+        return entry
     }
 
     // MARK: - Fetch

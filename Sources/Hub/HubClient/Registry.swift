@@ -58,20 +58,25 @@ public final class Registry: Sendable {
 
     /// The parsed document of the versioned registry handle `handle`.
     public func entry(for handle: ModuleHandle) throws(HubError) -> RegistryEntry {
+        let document = try document(for: handle)
+        return try Self.parse(document.text, source: document.source, handle: handle)
+    }
+
+    /// The text of `<handle>.md` and where it was read from.
+    public func document(for handle: ModuleHandle) throws(HubError) -> (text: String, source: String) {
         let documentPath = handle.description + ".md"
         let source = resolve(documentPath)
-        let text: String
         switch location {
         case .directory:
             guard FileManager.default.fileExists(atPath: source) else {
                 throw .notInRegistry(handle: handle.description, registry: location.description)
             }
-            text = try readLocalText(source, maxBytes: Self.maxDocumentBytes)
+            return (try readLocalText(source, maxBytes: Self.maxDocumentBytes), source)
         case .remote:
             do {
                 let data = try FileDownloader(options: transferOptions).fetchDocument(from: source,
                                                                                       maxBytes: Self.maxDocumentBytes)
-                text = String(decoding: data, as: UTF8.self)
+                return (String(decoding: data, as: UTF8.self), source)
             } catch {
                 if case .notFound = error {
                     throw .notInRegistry(handle: handle.description, registry: location.description)
@@ -79,6 +84,10 @@ public final class Registry: Sendable {
                 throw .transport(handle: handle.description, error)
             }
         }
+    }
+
+    /// Parses a registry document, mapping parse errors into `HubError`.
+    public static func parse(_ text: String, source: String, handle: ModuleHandle) throws(HubError) -> RegistryEntry {
         do {
             return try RegistryEntry(parsing: text, source: source, expectedHandle: handle)
         } catch {

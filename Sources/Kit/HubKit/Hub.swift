@@ -69,9 +69,9 @@ public enum Hub {
         }
         var entry: RegistryEntry?
         if parsed.registryParts != nil, let versioned = try? ModuleHandle(parsing: fetched.handle) {
-            entry = try? cache.registry().entry(for: versioned)
+            entry = try? cache.registryEntry(for: versioned)
         }
-        let labels = entry.flatMap { LabelSet.load(for: $0, cache: cache) }
+        let labels = entry.flatMap { LabelSet.load(for: $0, module: fetched, cache: cache) }
         let prepared = cache.preparedWeightsPath(for: fetched, precision: options.precision.rawValue)
         return try HubModule(fetched: fetched, registryEntry: entry, labels: labels, options: options,
                              preparedWeightsPath: prepared)

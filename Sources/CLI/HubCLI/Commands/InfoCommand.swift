@@ -32,7 +32,7 @@ struct InfoCommand: HubCommand {
         var entry: RegistryEntry?
         if handle.registryParts != nil, let versioned = try? ModuleHandle(parsing: module.handle) {
             do {
-                entry = try cache.registry().entry(for: versioned)
+                entry = try cache.registryEntry(for: versioned)
             } catch {
                 context.console.note("note: registry metadata unavailable: \(error.description)")
             }
