@@ -28,6 +28,8 @@ results="$work/results.jsonl"
 : > "$results"
 record() { echo "{\"name\": \"$1\", \"hubctl\": $2, \"peer\": $3, \"peer_name\": \"$4\", \"unit\": \"$5\"}" >> "$results"; }
 now() { date +%s.%N; }
+# Seconds since $1 (a `now` value), as a JSON-safe number.
+since() { printf "%.6f" "$(echo "$(now) - $1" | bc -l)"; }
 # Runs a command under /usr/bin/time; sets WALL (s) and RSS (bytes) for it.
 timed() { /usr/bin/time -f "%e %M" -o "$work/time.out" "$@"; read -r WALL rss_kib < "$work/time.out"; RSS=$((rss_kib * 1024)); }
 
@@ -36,7 +38,7 @@ nproc; grep -m1 "model name" /proc/cpuinfo || true
 echo "module: $archive ($(stat -c %s "$archive") bytes)"
 
 echo "== sgemm peak (OpenBLAS through numpy, fp32, 2048^3)"
-peak=$("$py" - <<'PY'
+peak=$(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$py" - <<'PY'
 import time, numpy as np
 a = np.random.rand(2048, 2048).astype(np.float32); b = np.random.rand(2048, 2048).astype(np.float32)
 a @ b
@@ -82,16 +84,16 @@ sleep 1
 url="http://127.0.0.1:$port"
 
 echo "== download: curl -o vs hubctl fetch (download + sha256 + unpack + index)"
-start=$(now); curl -sf -o "$work/curl.out" "$url/$handle.tar.gz"; curl_s=$(echo "$(now) - $start" | bc)
+start=$(now); curl -sf -o "$work/curl.out" "$url/$handle.tar.gz"; curl_s=$(since "$start")
 rm -f "$work/curl.out"
 start=$(now); HUBCTL_CACHE_DIR="$work/cache-http" "$hubctl" --quiet --registry "$url" fetch "$handle" > /dev/null
-fetch_s=$(echo "$(now) - $start" | bc)
+fetch_s=$(since "$start")
 echo "== unpack: bsdtar -x vs hubctl fetch of the local archive (sha256 + unpack + index)"
 mkdir -p "$work/bsdtar"
-start=$(now); bsdtar -xf "$archive" -C "$work/bsdtar"; bsdtar_s=$(echo "$(now) - $start" | bc)
+start=$(now); bsdtar -xf "$archive" -C "$work/bsdtar"; bsdtar_s=$(since "$start")
 start=$(now); HUBCTL_CACHE_DIR="$work/cache-local" "$hubctl" --quiet fetch "$archive" > /dev/null
-unpack_s=$(echo "$(now) - $start" | bc)
-download_only=$(echo "$fetch_s - $unpack_s" | bc)
+unpack_s=$(since "$start")
+download_only=$(printf "%.6f" "$(echo "$fetch_s - $unpack_s" | bc -l)")
 echo "curl: ${curl_s}s  hubctl fetch over http: ${fetch_s}s (of which download ≈ ${download_only}s)"
 echo "bsdtar -x: ${bsdtar_s}s  hubctl unpack of the local archive: ${unpack_s}s"
 record download_s "$download_only" "$curl_s" "curl -o" s
@@ -101,7 +103,7 @@ module_dir=$(HUBCTL_CACHE_DIR="$work/cache-http" "$hubctl" --quiet --offline fet
 echo "== info on the cached module (fresh process each time)"
 start=$(now); for _ in 1 2 3 4 5 6 7 8 9 10; do
   HUBCTL_CACHE_DIR="$work/cache-http" "$hubctl" --quiet --offline --registry "$url" info "$handle" > /dev/null; done
-info_s=$(echo "($(now) - $start) / 10" | bc -l)
+info_s=$(printf "%.6f" "$(echo "($(now) - $start) / 10" | bc -l)")
 printf "hubctl info: %.3f s\n" "$info_s"
 record info_s "$info_s" null "" s
 
@@ -165,35 +167,5 @@ rel = (np.abs(a - b).max(1) / np.abs(a).max(1)).max()
 print(f"bf16 vs fp32 on {len(a)} images: top-1 agreement {100 * agree:.1f}%, max relative logit error {rel:.4f}")
 PY
 
-"$py" - "$work" "$peak" "$(stat -c %s "$module_dir/variables/variables.data-00000-of-00001")" <<'PY'
-import json, sys
-work, peak, weights = sys.argv[1], float(sys.argv[2]), int(sys.argv[3])
-tf = json.load(open(f"{work}/tf.json")); hub = json.load(open(f"{work}/hubctl.json"))
-rows = [json.loads(l) for l in open(f"{work}/results.jsonl")]
-macs = 126.5e9
-rows += [
-    {"name": "batch1_latency_s", "hubctl": hub["batch1_median_s"], "peer": tf["batch1_median_s"], "peer_name": "TensorFlow", "unit": "s"},
-    {"name": "batch8_per_image_s", "hubctl": hub["batch_per_image_s"], "peer": tf["batchN_per_image_s"], "peer_name": "TensorFlow", "unit": "s"},
-    {"name": "load_s", "hubctl": hub["load_s"], "peer": tf["load_s"], "peer_name": "TensorFlow", "unit": "s"},
-    {"name": "first_call_s", "hubctl": hub["first_call_s"], "peer": tf["first_call_s"], "peer_name": "TensorFlow", "unit": "s"},
-    {"name": "bf16_batch1_latency_s", "hubctl": json.load(open(f"{work}/hubctl-bf16.json"))["batch1_median_s"], "peer": tf["batch1_median_s"], "peer_name": "TensorFlow fp32", "unit": "s"},
-    {"name": "peak_rss_over_weights", "hubctl": hub["peak_rss_bytes"] / weights, "peer": tf["peak_rss_bytes"] / weights, "peer_name": "TensorFlow", "unit": "x"},
-]
-for r in rows:
-    if r["name"] == "batch8_per_image_s":
-        r["hubctl_gflops"] = 2 * macs / r["hubctl"] / 1e9; r["peer_gflops"] = 2 * macs / r["peer"] / 1e9
-lines = [f"sgemm peak {peak:.0f} GFLOP/s; weights {weights} bytes", "",
-         "| figure | hubctl | peer | ratio hubctl/peer |", "|---|---|---|---|"]
-for r in rows:
-    ratio = r["hubctl"] / r["peer"] if r.get("peer") else float("nan")
-    lines.append(f"| {r['name']} | {r['hubctl']:.4g} | {r['peer'] if r['peer'] is None else format(r['peer'], '.4g')} ({r['peer_name']}) | {ratio:.2f} |")
-b8 = next(r for r in rows if r["name"] == "batch8_per_image_s")
-lines.append("")
-lines.append(f"GFLOP/s at batch 8: hubctl {b8['hubctl_gflops']:.0f} ({100*b8['hubctl_gflops']/peak:.0f}% of sgemm peak), "
-             f"TensorFlow {b8['peer_gflops']:.0f} ({100*b8['peer_gflops']/peak:.0f}%)")
-lines.append(open(f"{work}/bf16.txt").read().strip())
-text = "\n".join(lines)
-print(text)
-open(f"{work}/results.md", "w").write(text + "\n")
-json.dump(rows, open(f"{work}/results.json", "w"), indent=1)
-PY
+"$py" "$root/Tests/Benchmarks/summarize.py" "$work" "$peak" \
+  "$(stat -c %s "$module_dir/variables/variables.data-00000-of-00001")"
