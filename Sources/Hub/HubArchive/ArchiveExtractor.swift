@@ -29,9 +29,7 @@ public enum ArchiveExtractor {
 
         let reader = try ArchiveReader(path: archive)
         var state = ExtractionState(archive: archive, root: directory)
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
-        defer { buffer.deallocate() }
-        let hasher = SHA256Hasher()
+        let sink = FileSink()
 
         while true {
             let header: ArchiveReader.Header?
@@ -66,38 +64,44 @@ public enum ArchiveExtractor {
                 throw ArchiveError.unsafeEntry(path: archive, entry: rawName, reason: .unsupportedType(mode: mode))
             }
 
-            // A regular file.
+            // A regular file: inflated here, hashed and written by the sink on the other core.
             let fd = try state.createFile(relative, executable: header.mode & 0o111 != 0)
+            let filePath = directory + "/" + relative
+            sink.begin(fd: fd, path: filePath)
             var size: Int64 = 0
+            let digest: String
             do throws(ArchiveError) {
                 while true {
-                    let count = try reader.readData(into: buffer)
-                    if count == 0 { break }
+                    let buffer = try sink.nextBuffer()
+                    let count: Int
+                    do throws(ArchiveError) {
+                        count = try reader.readData(into: buffer)
+                    } catch {
+                        sink.submit(buffer, count: 0)
+                        throw error
+                    }
                     size += Int64(count)
                     state.totalBytes += Int64(count)
-                    if state.totalBytes > limits.maxTotalBytes {
-                        throw ArchiveError.tooLarge(path: archive, limit: limits.maxTotalBytes)
-                    }
-                    if state.totalBytes > byteBudget {
+                    if state.totalBytes > limits.maxTotalBytes || state.totalBytes > byteBudget {
+                        sink.submit(buffer, count: 0)
+                        if state.totalBytes > limits.maxTotalBytes {
+                            throw ArchiveError.tooLarge(path: archive, limit: limits.maxTotalBytes)
+                        }
                         throw ArchiveError.compressionRatio(path: archive, limit: limits.maxCompressionRatio)
                     }
-                    let chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<count])
-                    hasher.update(chunk)
-                    try writeAll(fd: fd, chunk, path: directory + "/" + relative)
+                    sink.submit(buffer, count: count)
+                    if count == 0 { break }
                 }
-                // Durable before the caller renames the folder into place and marks it ready.
-                if fsync(fd) != 0 {
-                    throw ArchiveError.io(path: directory + "/" + relative, message: String(cString: strerror(errno)))
-                }
+                digest = try sink.finish()
                 if close(fd) != 0 {
-                    throw ArchiveError.io(path: directory + "/" + relative, message: String(cString: strerror(errno)))
+                    throw ArchiveError.io(path: filePath, message: String(cString: strerror(errno)))
                 }
             } catch {
+                sink.abandon()
                 close(fd)
-                _ = hasher.finalize()
                 throw error
             }
-            state.files.append(ExtractedFile(relativePath: relative, size: size, sha256: hasher.finalize()))
+            state.files.append(ExtractedFile(relativePath: relative, size: size, sha256: digest))
         }
         if state.files.isEmpty { throw ArchiveError.empty(path: archive) }
         // Make the new directory entries durable too (deepest first, then the root).
@@ -144,19 +148,6 @@ public enum ArchiveExtractor {
         guard fd >= 0 else { return }
         _ = fsync(fd)
         close(fd)
-    }
-
-    private static func writeAll(fd: Int32, _ bytes: UnsafeRawBufferPointer, path: String) throws(ArchiveError) {
-        var offset = 0
-        while offset < bytes.count {
-            let written = write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-            if written < 0 {
-                if errno == EINTR { continue }
-                if errno == ENOSPC || errno == EDQUOT { throw ArchiveError.diskFull(path: path) }
-                throw ArchiveError.io(path: path, message: String(cString: strerror(errno)))
-            }
-            offset += written
-        }
     }
 }
 
