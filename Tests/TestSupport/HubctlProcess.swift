@@ -1,11 +1,11 @@
 import Foundation
-import TestSupport
 
-/// Runs the built `hubctl` binary as a child process (for kill and multi-process tests).
-struct HubctlProcess {
+/// Runs the built `hubctl` binary as a child process: to completion (end-to-end tests), or started and
+/// left running so a test can kill it (crash-safety and multi-process tests).
+public struct HubctlProcess {
     /// `HUBCTL_BINARY`, else the `hubctl` next to the running test executable (the same build),
     /// else `Repository.hubctlBinary`.
-    static var binary: URL {
+    public static var binary: URL {
         if let override = ProcessInfo.processInfo.environment["HUBCTL_BINARY"] {
             return URL(fileURLWithPath: override)
         }
@@ -20,14 +20,19 @@ struct HubctlProcess {
         return Repository.hubctlBinary
     }
 
-    struct Result {
-        let status: Int32
-        let stdout: String
-        let stderr: String
+    public struct Result: Sendable {
+        public let status: Int32
+        public let stdout: String
+        public let stderr: String
+
+        /// stdout parsed as JSON.
+        public func json() throws -> Any { try JSONSerialization.jsonObject(with: Data(stdout.utf8)) }
+        /// stderr lines, without the trailing empty one.
+        public var stderrLines: [String] { stderr.split(separator: "\n").map(String.init) }
     }
 
     /// A started process whose output goes to files, so it can be killed mid-run.
-    static func start(_ arguments: [String], environment: [String: String] = [:]) throws -> Process {
+    public static func start(_ arguments: [String], environment: [String: String] = [:]) throws -> Process {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
@@ -41,7 +46,7 @@ struct HubctlProcess {
     }
 
     /// Runs to completion and returns the exit status and output.
-    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+    public static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
