@@ -51,29 +51,19 @@ struct GraphScan {
         var again = start
         while let field = try again.nextField() {
             guard field.number == 5, field.wireType == .lengthDelimited else { try again.skip(field); continue }
-            var entry = try again.readMessage()
-            var key = ""
-            var value: Float? = nil
-            while let entryField = try entry.nextField() {
-                switch entryField.number {
-                case 1:
-                    try entry.expect(entryField, .lengthDelimited, "map key")
-                    key = try entry.readString()
-                case 2:
-                    try entry.expect(entryField, .lengthDelimited, "AttrValue")
-                    var attr = try entry.readMessage()
-                    while let attrField = try attr.nextField() {
-                        if attrField.number == 4 {
-                            try attr.expect(attrField, .fixed32, "AttrValue.f")
-                            value = try attr.readFloat()
-                        } else {
-                            try attr.skip(attrField)
-                        }
+            let (key, value) = try again.readMapEntry(valueName: "AttrValue") { (attr) throws(FormatError) -> Float? in
+                var float: Float?
+                while let attrField = try attr.nextField() {
+                    if attrField.number == 4 {
+                        try attr.expect(attrField, .fixed32, "AttrValue.f")
+                        float = try attr.readFloat()
+                    } else {
+                        try attr.skip(attrField)
                     }
-                default: try entry.skip(entryField)
                 }
+                return float
             }
-            if key == "epsilon", let value { epsilon = value }
+            if key == "epsilon", let value = value ?? nil { epsilon = value }
         }
         epsilons.append(epsilon)
     }

@@ -130,22 +130,10 @@ public struct MetaGraph: Sendable {
                 }
             case 5:
                 try reader.expect(field, .lengthDelimited, "MetaGraphDef.signature_def")
-                var entry = try reader.readMessage()
-                var key = ""
-                var signature = SignatureDef(inputs: [:], outputs: [:], methodName: "")
-                while let entryField = try entry.nextField() {
-                    switch entryField.number {
-                    case 1:
-                        try entry.expect(entryField, .lengthDelimited, "map key")
-                        key = try entry.readString()
-                    case 2:
-                        try entry.expect(entryField, .lengthDelimited, "SignatureDef")
-                        var signatureReader = try entry.readMessage()
-                        signature = try SignatureDef.parse(&signatureReader)
-                    default: try entry.skip(entryField)
-                    }
+                let (key, signature) = try reader.readMapEntry(valueName: "SignatureDef") {
+                    (message) throws(FormatError) in try SignatureDef.parse(&message)
                 }
-                signatures[key] = signature
+                signatures[key] = signature ?? SignatureDef(inputs: [:], outputs: [:], methodName: "")
             case 7:
                 try reader.expect(field, .lengthDelimited, "MetaGraphDef.object_graph_def")
                 _ = try reader.readLengthDelimited()

@@ -173,3 +173,29 @@ package struct ProtobufReader {
         }
     }
 }
+
+extension ProtobufReader {
+    /// Reads one entry of a `map<string, Message>` field (the entry is a message with the key in field 1
+    /// and the value message in field 2), `valueName` naming the value type in errors. `parseValue`
+    /// reads the value message; the value is nil when the entry has none.
+    package mutating func readMapEntry<Value>(
+        valueName: String, _ parseValue: (inout ProtobufReader) throws(FormatError) -> Value
+    ) throws(FormatError) -> (key: String, value: Value?) {
+        var entry = try readMessage()
+        var key = ""
+        var value: Value?
+        while let field = try entry.nextField() {
+            switch field.number {
+            case 1:
+                try entry.expect(field, .lengthDelimited, "map key")
+                key = try entry.readString()
+            case 2:
+                try entry.expect(field, .lengthDelimited, valueName)
+                var message = try entry.readMessage()
+                value = try parseValue(&message)
+            default: try entry.skip(field)
+            }
+        }
+        return (key, value)
+    }
+}

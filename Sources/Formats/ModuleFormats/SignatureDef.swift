@@ -20,21 +20,10 @@ public struct SignatureDef: Hashable, Sendable {
             switch field.number {
             case 1, 2:
                 try reader.expect(field, .lengthDelimited, field.number == 1 ? "SignatureDef.inputs" : "SignatureDef.outputs")
-                var entry = try reader.readMessage()
-                var key = ""
-                var info = TensorInfo(tensorName: "", dtype: .invalid, shape: TensorShape(nil))
-                while let entryField = try entry.nextField() {
-                    switch entryField.number {
-                    case 1:
-                        try entry.expect(entryField, .lengthDelimited, "map key")
-                        key = try entry.readString()
-                    case 2:
-                        try entry.expect(entryField, .lengthDelimited, "TensorInfo")
-                        var infoReader = try entry.readMessage()
-                        info = try parseTensorInfo(&infoReader)
-                    default: try entry.skip(entryField)
-                    }
+                let (key, parsed) = try reader.readMapEntry(valueName: "TensorInfo") {
+                    (message) throws(FormatError) in try parseTensorInfo(&message)
                 }
+                let info = parsed ?? TensorInfo(tensorName: "", dtype: .invalid, shape: TensorShape(nil))
                 if field.number == 1 { inputs[key] = info } else { outputs[key] = info }
             case 3:
                 try reader.expect(field, .lengthDelimited, "SignatureDef.method_name")
