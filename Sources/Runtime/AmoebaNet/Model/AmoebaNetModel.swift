@@ -25,8 +25,7 @@ public final class AmoebaNetModel: @unchecked Sendable {
     private let bf16Weights = BF16WeightCache()
     private let threads: Int
     private let lock = NSLock()
-    private var plans: [PlanKey: ExecutionPlan] = [:]
-    private var recentKeys: [PlanKey] = []
+    private var current: (key: PlanKey, plan: ExecutionPlan)?
 
     private struct PlanKey: Hashable {
         let batch: Int, height: Int, width: Int
@@ -136,19 +135,17 @@ public final class AmoebaNetModel: @unchecked Sendable {
         return try plan(batch: batch, height: config.imageSize, width: config.imageSize).implementations
     }
 
-    /// The plan for a shape, built on first use; at most two plans are kept.
+    /// The plan for a shape, built on first use. Only one plan is kept: the previous one (its activations
+    /// and primitives) is released before the new one is built, so peak memory is the weights plus one
+    /// plan's activations; alternating shapes pay a re-plan instead (tenths of a second, docs/runtime.md).
     private func plan(batch: Int, height: Int, width: Int) throws(RuntimeError) -> ExecutionPlan {
         let key = PlanKey(batch: batch, height: height, width: width)
-        if let existing = plans[key] { return existing }
+        if let current, current.key == key { return current.plan }
+        current = nil
         let plan = try ExecutionPlan(config: config, layers: layers, context: context, batch: batch, height: height,
                                      width: width, threads: threads, precision: options.precision,
                                      bf16Weights: bf16Weights)
-        if recentKeys.count >= 2 {
-            let evicted = recentKeys.removeFirst()
-            plans[evicted] = nil
-        }
-        plans[key] = plan
-        recentKeys.append(key)
+        current = (key, plan)
         return plan
     }
 }

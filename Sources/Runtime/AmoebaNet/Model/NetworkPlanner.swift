@@ -1,6 +1,7 @@
 /// Lays out the whole network for one (batch, height, width) as plan steps: stem, cells, head.
-/// Cell outputs live in a ring of three buffers (x, p and the one being written), each with a twin that
-/// holds R(output), which both the next cell's `1x1` and the one after's `prev_1x1` read.
+/// Cell outputs live in a ring of three buffers (x, p and the one being written). Once a cell is done its
+/// output is replaced by R(output) in place, which is all the next cell's `1x1` and the one after's
+/// `prev_1x1` read; only an output some cell reads raw gets a twin buffer for R(output).
 final class NetworkPlanner {
     let config: AmoebaNetConfig
     let layers: LayerCache
@@ -36,12 +37,26 @@ final class NetworkPlanner {
             let spec = cell.kind == .normal ? CellSpec.normal : CellSpec.reduction
             shapes.append((h, w, spec.outputStates.count * cell.filters))
         }
-        let largest = shapes.map { $0.0 * $0.1 * $0.2 }.max()! * batch
-        let outputSlots = (0 ..< 3).map { _ in builder.storage.addSlot(count: largest) }
-        let reluSlots = (0 ..< 3).map { _ in builder.storage.addSlot(count: largest) }
+        // The raw output of ring index i is read only where a cell uses it as a state itself: the stem
+        // output in cell 0 (h1 = x) and a same-size `p` with F channels (h1 = p). Everywhere else only
+        // R(output) is read (FactorizedReduction's gather applies ReLU again, which changes nothing), so
+        // the ReLU is applied in place and no twin buffer is needed.
+        func rawNeeded(_ index: Int) -> Bool {
+            if index == 0 { return true }
+            guard index + 1 < config.cells.count else { return false }
+            let (ph, pw, pc) = shapes[index], (xh, xw, _) = shapes[index + 1]
+            return ph == xh && pw == xw && pc == config.cells[index + 1].filters
+        }
+        let outputSlots = (0 ..< 3).map { _ in builder.storage.addSlot(count: 0) }
+        let reluSlots = (0 ..< 3).map { _ in builder.storage.addSlot(count: 0) }
+        for (index, shape) in shapes.enumerated() {
+            let count = shape.0 * shape.1 * shape.2 * batch
+            builder.storage.reserve(slot: outputSlots[index % 3], count: count)
+            if rawNeeded(index) { builder.storage.reserve(slot: reluSlots[index % 3], count: count) }
+        }
         func ringView(_ index: Int, relu: Bool) -> TensorView {
             let (h, w, c) = shapes[index]
-            let slot = (relu ? reluSlots : outputSlots)[index % 3]
+            let slot = (relu && rawNeeded(index) ? reluSlots : outputSlots)[index % 3]
             return TensorView(ref: BufferRef(slot: slot, offset: 0), batch: batch, height: h, width: w, channels: c)
         }
         try builder.convolution(stemWeights, depthwise: false, source: input, destination: ringView(0, relu: false),
