@@ -7,6 +7,7 @@ enum DNNLCall {
     static let argDestination: Int32 = 17
     static let argWeights: Int32 = 33
     static let argBias: Int32 = 41
+    static let argScratchpad: Int32 = 80
 
     /// Throws `RuntimeError.dnnl` naming `operation` unless `status` is success.
     static func check(_ status: dnnl_status_t, _ operation: @autoclosure () -> String) throws(RuntimeError) {

@@ -17,6 +17,9 @@ final class PrimitiveDescriptor {
         var attributes: dnnl_primitive_attr_t?
         try DNNLCall.check(dnnl_primitive_attr_create(&attributes), "attributes for \(label)")
         defer { dnnl_primitive_attr_destroy(attributes) }
+        // The plan passes one shared scratchpad; in library mode every primitive could hold its own.
+        try DNNLCall.check(dnnl_primitive_attr_set_scratchpad_mode(attributes, dnnl_scratchpad_mode_user),
+                           "scratchpad mode for \(label)")
         if postOps.accumulate || postOps.relu {
             var ops: dnnl_post_ops_t?
             try DNNLCall.check(dnnl_post_ops_create(&ops), "post-ops for \(label)")
@@ -80,6 +83,13 @@ final class PrimitiveDescriptor {
     /// The weights layout the implementation asked for.
     var weightsDescriptor: dnnl_memory_desc_t? {
         dnnl_primitive_desc_query_md(handle, dnnl_query_weights_md, 0)?.pointee
+    }
+
+    /// The scratchpad this primitive needs (user scratchpad mode), nil when it needs none.
+    var scratchpadDescriptor: dnnl_memory_desc_t? {
+        guard var descriptor = dnnl_primitive_desc_query_md(handle, dnnl_query_scratchpad_md, 0)?.pointee,
+              dnnl_memory_desc_get_size(&descriptor) > 0 else { return nil }
+        return descriptor
     }
 
     /// The implementation oneDNN picked, e.g. `brgconv:avx512_core` or `ref:any`.

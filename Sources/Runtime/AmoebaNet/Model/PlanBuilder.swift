@@ -7,6 +7,8 @@ final class PlanBuilder {
     let context: DNNLContext
     let storage = ActivationStorage()
     let scratch: ScratchArena
+    /// One slot shared by every primitive's oneDNN scratchpad: steps run one after another on one stream.
+    private let scratchpadSlot: Int
     private(set) var steps: [PlanStep] = []
     /// Activation memories to point at storage once it is allocated.
     private var bindings: [(DNNLMemory, BufferRef)] = []
@@ -28,6 +30,22 @@ final class PlanBuilder {
         self.bf16Weights = bf16Weights
         self.matmulImplementation = matmulImplementation
         scratch = ScratchArena(storage: storage)
+        scratchpadSlot = storage.addSlot(count: 0)
+    }
+
+    /// Creates the primitive of `descriptor`, adding the shared scratchpad when it needs one.
+    private func primitive(_ descriptor: PrimitiveDescriptor,
+                           arguments: [(Int32, DNNLMemory)]) throws(RuntimeError) -> DNNLPrimitive {
+        var arguments = arguments
+        if let scratchpad = descriptor.scratchpadDescriptor {
+            var md = scratchpad
+            let floats = (dnnl_memory_desc_get_size(&md) + 3) / 4
+            storage.reserve(slot: scratchpadSlot, count: floats)
+            let view = TensorView(ref: BufferRef(slot: scratchpadSlot, offset: 0), batch: 1, height: 1, width: 1,
+                                  channels: floats)
+            arguments.append((DNNLCall.argScratchpad, try activation(scratchpad, view, label: descriptor.label)))
+        }
+        return try DNNLPrimitive(descriptor, arguments: arguments)
     }
 
     /// oneDNN's own sgemm (`gemm:jit`) measured faster than its `brg` matmul on this network's dense 1×1
@@ -112,7 +130,7 @@ final class PlanBuilder {
         if let bias = weights.bias {
             arguments.append((DNNLCall.argBias, try weightsMemory(biasMD, bias.baseAddress!, label: label)))
         }
-        steps.append(.primitive(try DNNLPrimitive(primitiveDescriptor, arguments: arguments)))
+        steps.append(.primitive(try primitive(primitiveDescriptor, arguments: arguments)))
     }
 
     /// The bf16 form of `pointwise`: a reorder makes a dense bf16 copy of the (possibly strided) f32 input in
@@ -153,7 +171,7 @@ final class PlanBuilder {
         if let bias = weights.bias {
             arguments.append((DNNLCall.argBias, try weightsMemory(biasMD, bias.baseAddress!, label: label)))
         }
-        steps.append(.primitive(try DNNLPrimitive(primitiveDescriptor, arguments: arguments)))
+        steps.append(.primitive(try primitive(primitiveDescriptor, arguments: arguments)))
         scratch.reset(to: mark)
     }
 
@@ -224,7 +242,7 @@ final class PlanBuilder {
         if let bias = weights.bias {
             arguments.append((DNNLCall.argBias, try weightsMemory(biasMD, bias.baseAddress!, label: label)))
         }
-        steps.append(.primitive(try DNNLPrimitive(primitiveDescriptor, arguments: arguments)))
+        steps.append(.primitive(try primitive(primitiveDescriptor, arguments: arguments)))
     }
 }
 
