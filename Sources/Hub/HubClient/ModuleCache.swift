@@ -27,6 +27,9 @@ public final class ModuleCache {
     public let index: CacheIndex
     /// Where a damaged index was moved when it had to be rebuilt on open; nil normally.
     public let rebuiltIndexFrom: String?
+    /// Module folders found without an index (it was deleted): they are not served and are
+    /// reclaimed by the next fetch of their handle. 0 normally.
+    public let orphanedModuleFolders: Int
     /// Progress of downloads. When nil, a terminal bar is drawn if `configuration.showProgress`.
     public var progress: (any ProgressReporter)?
     /// Receives one-line notes worth showing a person (e.g. waiting for another process's fetch).
@@ -35,12 +38,15 @@ public final class ModuleCache {
     public init(configuration: HubConfiguration) throws(HubError) {
         self.configuration = configuration
         layout = CacheLayout(root: configuration.cacheRoot)
+        let indexExisted = FileManager.default.fileExists(atPath: layout.indexPath)
         do {
             try layout.prepare()
             (index, rebuiltIndexFrom) = try CacheIndex.openOrRebuild(path: layout.indexPath)
         } catch {
             throw .store(error)
         }
+        let folders = (try? FileManager.default.contentsOfDirectory(atPath: layout.modulesDirectory)) ?? []
+        orphanedModuleFolders = indexExisted ? 0 : folders.filter { !$0.hasPrefix(".") }.count
     }
 
     // MARK: - Registry

@@ -57,6 +57,9 @@ struct DamageTests {
         let list = try Self.hubctl(["list", "--json"] + flags)
         #expect(list.status == 0, "\(list.stderr)")
         #expect((try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [Any])?.isEmpty == true, "\(list.stdout)")
+        // The loss is said once, in one line; the recreated index makes later commands quiet again.
+        #expect(list.stderr.contains("was missing and has been recreated; 1 cached module folder(s)"), "\(list.stderr)")
+        #expect(list.stderr.split(separator: "\n").count == 1)
         let fetched = try Self.hubctl(["fetch", Self.handle, "--json"] + flags)
         #expect(fetched.status == 0, "\(fetched.stderr)")
         #expect(try Self.hubctl(["verify"] + flags).status == 0)

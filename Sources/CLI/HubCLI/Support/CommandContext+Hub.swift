@@ -1,5 +1,6 @@
 import HubClient
 import HubCore
+import HubStore
 
 extension CommandContext {
     /// The hub configuration these flags and this environment describe.
@@ -17,6 +18,9 @@ extension CommandContext {
         if let movedTo = cache.rebuiltIndexFrom {
             console.note("note: the cache index was damaged and has been rebuilt (old file kept at \(movedTo)); "
                 + "modules will be refetched")
+        } else if cache.orphanedModuleFolders > 0 {
+            console.note("note: the cache index \(cache.layout.indexPath) was missing and has been recreated; "
+                + "\(cache.orphanedModuleFolders) cached module folder(s) will be refetched when next used")
         }
         return cache
     }
