@@ -26,9 +26,9 @@ struct ChannelCopyKernel {
                 let from = input.base + pixel * inStride
                 let to = output.base + pixel * outStride
                 switch mode {
-                case .copy: for c in 0 ..< channels { to[c] = from[c] }
-                case .relu: for c in 0 ..< channels { to[c] = max(from[c], 0) }
-                case .add: for c in 0 ..< channels { to[c] += from[c] }
+                case .copy: ChannelRow.copy(from, to, count: channels)
+                case .relu: ChannelRow.relu(from, to, count: channels)
+                case .add: ChannelRow.add(from, to, count: channels)
                 }
             }
         }

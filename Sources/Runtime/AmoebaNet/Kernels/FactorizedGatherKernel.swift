@@ -30,9 +30,9 @@ struct FactorizedGatherKernel {
                     let to = output.base + ((n * outHeight + oy) * outWidth + ox) * outStride
                     if y < height && x < width {
                         let from = input.base + ((n * height + y) * width + x) * inStride
-                        for c in 0 ..< channels { to[c] = max(from[c], 0) }
+                        ChannelRow.relu(from, to, count: channels)
                     } else {
-                        for c in 0 ..< channels { to[c] = 0 }
+                        to.update(repeating: 0, count: channels)
                     }
                 }
             }

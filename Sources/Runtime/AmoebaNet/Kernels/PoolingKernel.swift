@@ -45,24 +45,20 @@ struct PoolingKernel {
                     for ox in 0 ..< outWidth {
                         let x0 = max(ox * stride - colPad, 0), x1 = min(ox * stride - colPad + window, width)
                         let first = input.base + ((n * height + y0) * width + x0) * inStride
-                        for c in 0 ..< channels { acc[c] = first[c] }
+                        ChannelRow.copy(first, acc, count: channels)
                         for y in y0 ..< y1 {
                             for x in x0 ..< x1 where y != y0 || x != x0 {
                                 let pixel = input.base + ((n * height + y) * width + x) * inStride
                                 if kind == .max {
-                                    for c in 0 ..< channels { acc[c] = Swift.max(acc[c], pixel[c]) }
+                                    ChannelRow.maximum(pixel, acc, count: channels)
                                 } else {
-                                    for c in 0 ..< channels { acc[c] += pixel[c] }
+                                    ChannelRow.add(pixel, acc, count: channels)
                                 }
                             }
                         }
                         let out = output.base + ((n * outHeight + oy) * outWidth + ox) * outStride
                         let scale: Float = kind == .max ? 1 : 1 / Float((y1 - y0) * (x1 - x0))
-                        if accumulate {
-                            for c in 0 ..< channels { out[c] += acc[c] * scale }
-                        } else {
-                            for c in 0 ..< channels { out[c] = acc[c] * scale }
-                        }
+                        ChannelRow.scaled(acc, out, count: channels, scale: scale, accumulate: accumulate)
                     }
                 }
             }
