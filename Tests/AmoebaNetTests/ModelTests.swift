@@ -17,12 +17,14 @@ struct ModelTests {
         return source
     }
 
-    @Test("Logits and features equal the naive network at batch 1 and batch 3")
-    func wholeNetwork() throws {
+    /// Micro-batch 1 runs batch 3 as three batch-1 plans, 2 as a full chunk and a padded one, 3 as one plan.
+    @Test("Logits and features equal the naive network at batch 1 and batch 3", arguments: [1, 2, 3])
+    func wholeNetwork(microBatch: Int) throws {
         let variables = NaiveAmoebaNet.randomVariables(normal: Self.normal, filters: Self.filters,
                                                        stemFilters: Self.stemFilters, classes: Self.classes, seed: 5)
         let model = try AmoebaNetModel(source: source(variables), epsilon: 1e-3, imageSize: Self.size,
-                                       directory: "synthetic-module", options: RuntimeOptions(threads: 2))
+                                       directory: "synthetic-module",
+                                       options: RuntimeOptions(threads: 2, microBatch: microBatch))
         #expect(model.config.cells.count == Self.normal + 4)
         #expect(model.config.features == 4 * Self.filters * 4)
         #expect(model.config.classes == Self.classes)
@@ -33,6 +35,7 @@ struct ModelTests {
         let expected = naive.run(images: images, batch: batch, size: Self.size, normal: Self.normal,
                                  filters: Self.filters)
         let logits = try model.run(images: images, batch: batch, height: Self.size, width: Self.size, output: .logits)
+        #expect(logits.count == batch * Self.classes)
         let features = try model.run(images: images, batch: batch, height: Self.size, width: Self.size,
                                      output: .features)
         let classes = Self.classes, width = model.config.features

@@ -16,9 +16,14 @@ public struct RuntimeOptions: Sendable, Equatable {
     /// A file for the module's folded weights: memory-mapped when it exists and matches the checkpoint,
     /// written (atomically) after a load that had to fold. nil: fold on every load.
     public var preparedWeightsPath: String?
+    /// Images per execution plan: a larger batch runs as consecutive chunks of this many (the last one
+    /// padded). 1 by default: on the 2-core machine oneDNN's matmuls ran 5% slower per image at batch 8 than
+    /// at batch 1, and a batch-1 plan needs an eighth of batch 8's activation memory (docs/runtime.md).
+    public var microBatch: Int
 
     public init(threads: Int? = nil, precision: Precision = .fp32, batchNormEpsilon: Float? = nil,
-                preparedWeightsPath: String? = nil) {
+                preparedWeightsPath: String? = nil, microBatch: Int = 1) {
+        self.microBatch = max(1, microBatch)
         self.threads = threads
         self.precision = precision
         self.batchNormEpsilon = batchNormEpsilon

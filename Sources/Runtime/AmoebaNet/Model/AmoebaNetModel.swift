@@ -105,10 +105,37 @@ public final class AmoebaNetModel: @unchecked Sendable {
         }
         lock.lock()
         defer { lock.unlock() }
-        let plan = try plan(batch: batch, height: height, width: width)
-        return try images.withUnsafeBufferPointer { (buffer) throws(RuntimeError) in
-            try plan.run(images: buffer, output: output)
+        let chunk = min(batch, options.microBatch)
+        let plan = try plan(batch: chunk, height: height, width: width)
+        if chunk == batch {
+            return try images.withUnsafeBufferPointer { (buffer) throws(RuntimeError) in
+                try plan.run(images: buffer, output: output)
+            }
         }
+        // Consecutive chunks of `chunk` images; a short last chunk is padded with zeros and its extra rows
+        // dropped, so one plan serves every batch size.
+        let imageFloats = height * width * 3
+        var result: [Float] = []
+        var start = 0
+        while start < batch {
+            let count = min(chunk, batch - start)
+            let rows: [Float]
+            if count == chunk {
+                rows = try images.withUnsafeBufferPointer { (buffer) throws(RuntimeError) in
+                    try plan.run(images: UnsafeBufferPointer(rebasing: buffer[start * imageFloats ..< (start + count) * imageFloats]),
+                                 output: output)
+                }
+            } else {
+                var padded = [Float](repeating: 0, count: chunk * imageFloats)
+                padded.replaceSubrange(0 ..< count * imageFloats, with: images[start * imageFloats ..< batch * imageFloats])
+                rows = try padded.withUnsafeBufferPointer { (buffer) throws(RuntimeError) in
+                    try plan.run(images: buffer, output: output)
+                }
+            }
+            result.append(contentsOf: rows[0 ..< rows.count / chunk * count])
+            start += count
+        }
+        return result
     }
 
     /// Bytes of folded weights the model holds.
