@@ -19,7 +19,7 @@ hubctl="$root/.build/release/hubctl"
 handle="bench/imagenet/amoebanet_a_n18_f448/classification/1"
 py="$venv/bin/python"
 
-[ -x "$hubctl" ] || (cd "$root" && swift build -c release --product hubctl)
+(cd "$root" && swift build -c release --product hubctl > /dev/null)   # incremental: always the current code
 [ -x "$py" ] || bash "$root/Tests/Reference/setup_venv.sh"
 [ -f "$archive" ] || bash "$root/Tests/Reference/make_full.sh"
 mkdir -p "$work"
