@@ -23,6 +23,24 @@ package enum FileBytes {
         return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
     }
 
+    /// Opens `path` read-only and returns the descriptor (the caller closes it) and the file's size;
+    /// anything but a regular file is refused, so a FIFO or device can never block or flood a reader.
+    package static func openRegularFile(_ path: String) throws(FormatError) -> (descriptor: Int32, size: Int) {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw .io(path: path, operation: "open", errno: errno) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else {
+            let error = errno
+            close(descriptor)
+            throw .io(path: path, operation: "fstat", errno: error)
+        }
+        guard (info.st_mode & S_IFMT) == S_IFREG else {
+            close(descriptor)
+            throw .io(path: path, operation: "open (not a regular file)", errno: EINVAL)
+        }
+        return (descriptor, Int(info.st_size))
+    }
+
     /// The size of the file at `path`.
     package static func size(_ path: String) throws(FormatError) -> Int {
         var info = stat()
@@ -32,13 +50,8 @@ package enum FileBytes {
 
     /// The whole content of the file at `path`.
     package static func contents(of path: String, limit: Int = defaultLimit) throws(FormatError) -> [UInt8] {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw .io(path: path, operation: "open", errno: errno) }
+        let (descriptor, size) = try openRegularFile(path)
         defer { close(descriptor) }
-        var info = stat()
-        guard fstat(descriptor, &info) == 0 else { throw .io(path: path, operation: "fstat", errno: errno) }
-        guard (info.st_mode & S_IFMT) == S_IFREG else { throw .io(path: path, operation: "open (not a regular file)", errno: EINVAL) }
-        let size = Int(info.st_size)
         guard size <= limit else { throw .unsupported(file: path, reason: "file of \(size) bytes is over the \(limit)-byte limit") }
         var result = [UInt8](repeating: 0, count: size)
         var filled = 0
