@@ -1,17 +1,7 @@
-/// One regular file written by the extractor, hashed as it was written.
-public struct ExtractedFile: Sendable, Equatable, Hashable, Codable {
-    /// Path relative to the target folder, `/`-separated, without a leading `./`.
-    public var relativePath: String
-    public var size: Int64
-    /// SHA-256 of the contents, lowercase hex.
-    public var sha256: String
+import HubCore
 
-    public init(relativePath: String, size: Int64, sha256: String) {
-        self.relativePath = relativePath
-        self.size = size
-        self.sha256 = sha256
-    }
-}
+/// One regular file written by the extractor, hashed as it was written.
+public typealias ExtractedFile = FileDigest
 
 /// What an extraction produced.
 public struct ExtractionReport: Sendable, Equatable {

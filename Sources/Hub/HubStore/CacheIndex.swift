@@ -1,5 +1,6 @@
 import CSQLite
 import Foundation
+import HubCore
 
 /// The SQLite index of the cache: which modules exist, in which state, and their file manifests.
 ///
