@@ -86,7 +86,7 @@ struct CommandTests {
         let object = try #require(try again.json() as? [String: Any])
         #expect(object["path"] as? String == path)
         #expect(object["origin"] as? String == "cache")
-        let expectedSHA = try SHA256Of.file(work.archive)
+        let expectedSHA = try Reference.sha256sum(work.archive)
         #expect(object["sha256"] as? String == expectedSHA)
 
         let list = try hubctl("list")
@@ -172,7 +172,7 @@ struct CommandTests {
         let registry = work.directory.appending("registry")
         try FileManager.default.createDirectory(atPath: registry + "/test/net", withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: work.archive, toPath: registry + "/test/net/m.tar.gz")
-        let sha = try SHA256Of.file(work.archive)
+        let sha = try Reference.sha256sum(work.archive)
         try """
         # Module test/net/3
         <!-- asset-path: m.tar.gz -->
@@ -211,21 +211,6 @@ struct CommandTests {
         #expect(object["expected_image_size"] as? [Int] != nil)
         #expect((object["parameters"] as? Int ?? 0) > 0)
         #expect(object["signatures"] as? [String: Any] != nil)
-        #expect(object["sha256"] as? String == (try SHA256Of.file(Self.fixtureArchive)))
-    }
-}
-
-/// SHA-256 of a file via coreutils, independent of hubctl's own hasher.
-enum SHA256Of {
-    static func file(_ path: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
-        process.arguments = [path]
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(String(decoding: data, as: UTF8.self).prefix(64))
+        #expect(object["sha256"] as? String == (try Reference.sha256sum(Self.fixtureArchive)))
     }
 }
