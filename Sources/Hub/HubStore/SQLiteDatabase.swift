@@ -26,9 +26,13 @@ public final class SQLiteDatabase: @unchecked Sendable {
         handle = opened
         sqlite3_extended_result_codes(handle, 1)
         sqlite3_busy_timeout(handle, busyTimeoutMilliseconds)
-        // The first real read happens here; a non-database file shows up as SQLITE_NOTADB.
         try execute("PRAGMA foreign_keys = ON")
-        let mode = try scalarText("PRAGMA journal_mode = WAL")
+        // The first real read happens here; a non-database file shows up as SQLITE_NOTADB. Switching a new
+        // file to WAL upgrades a read lock to a write lock inside SQLite, where the busy handler is not
+        // consulted, so first opens racing each other get SQLITE_BUSY at once: retry them up to the timeout.
+        let mode = try retryingWhenBusy(milliseconds: busyTimeoutMilliseconds) { () throws(StoreError) in
+            try scalarText("PRAGMA journal_mode = WAL")
+        }
         if mode?.lowercased() != "wal" {
             throw StoreError.sqlite(path: path, code: SQLITE_ERROR, message: "could not enable WAL (mode \(mode ?? "nil"))")
         }
@@ -64,6 +68,22 @@ public final class SQLiteDatabase: @unchecked Sendable {
         } catch {
             try? execute("ROLLBACK")
             throw error
+        }
+    }
+
+    /// Runs `body` again after a short, growing pause while it fails with SQLITE_BUSY, for at most
+    /// `milliseconds`; for the few operations SQLite does not cover with its own busy handler.
+    func retryingWhenBusy<T>(milliseconds: Int32, _ body: () throws(StoreError) -> T) throws(StoreError) -> T {
+        let deadline = Date().addingTimeInterval(Double(milliseconds) / 1000)
+        var pause: UInt32 = 1_000
+        while true {
+            do {
+                return try body()
+            } catch .sqlite(let path, let code, let message) where code & 0xFF == SQLITE_BUSY {
+                if Date() >= deadline { throw .sqlite(path: path, code: code, message: message) }
+                usleep(pause + UInt32.random(in: 0..<pause))
+                pause = min(pause * 2, 50_000)
+            }
         }
     }
 

@@ -147,6 +147,35 @@ import Testing
         #expect(try index.readyEntry(handle: "keep/1") != nil, "earlier rows survive")
     }
 
+    @Test("many connections opening a fresh index at once all succeed (the switch to WAL is retried, not failed)")
+    func concurrentFirstOpens() throws {
+        // Switching a new file to WAL upgrades a read to a write inside SQLite, where its busy handler is not
+        // consulted; 12 first opens at once used to fail some with "database is locked" (seen in CI).
+        let failures = StoreFailureLog()
+        for round in 0..<15 {
+            let path = temp.appending("fresh-\(round).sqlite")
+            // Real threads (concurrentPerform would run only as many as there are cores), released together.
+            let start = DispatchSemaphore(value: 0)
+            let done = DispatchGroup()
+            for _ in 0..<12 {
+                done.enter()
+                Thread.detachNewThread {
+                    start.wait()
+                    do {
+                        let index = try CacheIndex(path: path)
+                        _ = try index.all()
+                    } catch {
+                        failures.append("round \(round): \(error)")
+                    }
+                    done.leave()
+                }
+            }
+            for _ in 0..<12 { start.signal() }
+            done.wait()
+        }
+        #expect(failures.values.isEmpty, "\(failures.values.prefix(3))")
+    }
+
     @Test("concurrent writers on separate connections all land (WAL + busy timeout)")
     func concurrentWriters() throws {
         _ = try CacheIndex(path: indexPath)
