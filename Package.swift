@@ -51,7 +51,7 @@ let package = Package(
         // MARK: Module formats, runtime, imaging
         .target(name: "ModuleFormats", dependencies: ["CShims"], path: "Sources/Formats/ModuleFormats",
                 swiftSettings: swift6),
-        .target(name: "AmoebaNet", dependencies: ["ModuleFormats", "CDNNL", "COpenBLAS"],
+        .target(name: "AmoebaNet", dependencies: ["ModuleFormats", "CDNNL"],
                 path: "Sources/Runtime/AmoebaNet",
                 swiftSettings: swift6 + [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]),
         .target(name: "Imaging", dependencies: ["CTurboJPEG", "CPNG", "CImageShims"], path: "Sources/Imaging/Imaging",
@@ -70,7 +70,9 @@ let package = Package(
                     dependencies: ["HubCore", "HubTransport", "HubArchive", "HubStore", "HubClient", "TestSupport"],
                     swiftSettings: swift6),
         .testTarget(name: "ModuleFormatsTests", dependencies: ["ModuleFormats", "TestSupport"], swiftSettings: swift6),
-        .testTarget(name: "AmoebaNetTests", dependencies: ["AmoebaNet", "ModuleFormats", "TestSupport"],
+        // OpenBLAS only for the GEMM back-end comparison: linked into hubctl, its thread pool would start
+        // (and spin) in every process.
+        .testTarget(name: "AmoebaNetTests", dependencies: ["AmoebaNet", "ModuleFormats", "COpenBLAS", "TestSupport"],
                     swiftSettings: swift6),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport"], exclude: ["make_image_fixtures.py"],
                     swiftSettings: swift6),

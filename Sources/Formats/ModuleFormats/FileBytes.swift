@@ -53,23 +53,23 @@ package enum FileBytes {
         let (descriptor, size) = try openRegularFile(path)
         defer { close(descriptor) }
         guard size <= limit else { throw .unsupported(file: path, reason: "file of \(size) bytes is over the \(limit)-byte limit") }
-        var result = [UInt8](repeating: 0, count: size)
-        var filled = 0
+        // Uninitialised storage: zeroing a few MB first would cost as much as reading them.
         var failure: Int32 = 0
-        result.withUnsafeMutableBytes { buffer in
+        let result = [UInt8](unsafeUninitializedCapacity: size) { buffer, initializedCount in
+            var filled = 0
             while filled < size {
                 let count = read(descriptor, buffer.baseAddress! + filled, size - filled)
                 if count < 0 {
                     if errno == EINTR { continue }
                     failure = errno
-                    return
+                    break
                 }
                 if count == 0 { break }
                 filled += count
             }
+            initializedCount = filled
         }
         if failure != 0 { throw .io(path: path, operation: "read", errno: failure) }
-        if filled < size { result.removeSubrange(filled...) }
         return result
     }
 }

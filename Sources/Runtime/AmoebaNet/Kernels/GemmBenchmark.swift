@@ -1,14 +1,13 @@
-import COpenBLAS
 import Foundation
 
-/// Measures the two GEMM back ends on one 1×1-convolution shape: oneDNN matmul (what the runtime uses,
-/// with the destination as a channel slice of stride `ldc`) and OpenBLAS `cblas_sgemm`. Used by the
-/// `RUN_BENCHMARKS=1` test that chose the back end; see docs/runtime.md.
+/// Measures oneDNN matmul (what the runtime uses, with the destination as a channel slice of stride
+/// `ldc`) on one 1×1-convolution shape. The `RUN_BENCHMARKS=1` test that chose the back end sets it beside
+/// OpenBLAS `cblas_sgemm` on the same shape (see docs/runtime.md); OpenBLAS is linked into that test only,
+/// since its thread pool starts, and spins, in every process that links it.
 package enum GemmBenchmark {
     package struct Result: Sendable {
         package let m: Int, k: Int, n: Int, ldc: Int
         package let onednnGFLOPS: Double
-        package let openblasGFLOPS: Double
         package let onednnImplementation: String
     }
 
@@ -34,19 +33,8 @@ package enum GemmBenchmark {
         for _ in 0 ..< iterations { try PlanStep.run(steps, storage: storage, context: context, threads: threads) }
         let onednn = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 / Double(iterations)
 
-        let a = storage.pointer(source.ref), c = storage.pointer(destination.ref)
-        let b = values.baseAddress!
-        openblas_set_num_threads(Int32(threads))
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k), 1, a, Int32(k), b,
-                    Int32(n), 0, c, Int32(ldc))
-        start = DispatchTime.now().uptimeNanoseconds
-        for _ in 0 ..< iterations {
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k), 1, a, Int32(k), b,
-                        Int32(n), 0, c, Int32(ldc))
-        }
-        let openblas = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 / Double(iterations)
         let flops = 2.0 * Double(m) * Double(k) * Double(n)
         return Result(m: m, k: k, n: n, ldc: ldc, onednnGFLOPS: flops / onednn / 1e9,
-                      openblasGFLOPS: flops / openblas / 1e9, onednnImplementation: implementation)
+                      onednnImplementation: implementation)
     }
 }
