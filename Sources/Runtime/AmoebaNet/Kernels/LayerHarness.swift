@@ -32,9 +32,12 @@ package final class LayerHarness {
 
     private let context: DNNLContext
     private let threads: Int
+    private let precision: RuntimeOptions.Precision
+    private let bf16Weights = BF16WeightCache()
 
-    package init(threads: Int = 2) throws(RuntimeError) {
+    package init(threads: Int = 2, precision: RuntimeOptions.Precision = .fp32) throws(RuntimeError) {
         self.threads = threads
+        self.precision = precision
         DNNLContext.setThreadCount(threads)
         context = try DNNLContext()
     }
@@ -57,7 +60,7 @@ package final class LayerHarness {
     /// Builds a plan with `build`, fills its inputs, runs it and reads `output` back.
     private func runPlan(_ build: (PlanBuilder) throws(RuntimeError) -> ([(TensorView, [Float])], TensorView))
         throws(RuntimeError) -> [Float] {
-        let builder = PlanBuilder(context: context)
+        let builder = PlanBuilder(context: context, precision: precision, bf16Weights: bf16Weights)
         let (inputs, output) = try build(builder)
         let (steps, storage, _) = try builder.finish()
         for (view, values) in inputs {
