@@ -14,9 +14,10 @@ import HubCore
 /// On error the target folder may hold a partial result; the caller (which made the empty temp
 /// folder) deletes it. Nothing outside the target folder is ever touched.
 public enum ArchiveExtractor {
-    /// Unpacks `archive` into the existing, empty folder `directory`.
-    public static func extract(archive: String, into directory: String,
-                               limits: ExtractionLimits = .default) throws(ArchiveError) -> ExtractionReport {
+    /// Unpacks `archive` into the existing, empty folder `directory`. With `hashArchive`, the archive
+    /// file's own SHA-256 is taken from the same read (on the writer's core) and reported.
+    public static func extract(archive: String, into directory: String, limits: ExtractionLimits = .default,
+                               hashArchive: Bool = false) throws(ArchiveError) -> ExtractionReport {
         var info = stat()
         guard stat(archive, &info) == 0 else { throw ArchiveError.notFound(path: archive) }
         guard info.st_mode & S_IFMT == S_IFREG else {
@@ -27,9 +28,10 @@ public enum ArchiveExtractor {
         let byteBudget = min(limits.maxTotalBytes,
                              max(limits.ratioGraceBytes, Int64(Double(archiveSize) * limits.maxCompressionRatio)))
 
-        let reader = try ArchiveReader(path: archive)
-        var state = ExtractionState(archive: archive, root: directory)
         let sink = FileSink()
+        let input = hashArchive ? try HashingArchiveInput(path: archive, queue: sink.queue) : nil
+        let reader = try ArchiveReader(path: archive, input: input)
+        var state = ExtractionState(archive: archive, root: directory)
 
         while true {
             let header: ArchiveReader.Header?
@@ -107,7 +109,8 @@ public enum ArchiveExtractor {
         // Make the new directory entries durable too (deepest first, then the root).
         for relative in state.directoryOrder.reversed() { syncDirectory(directory + "/" + relative) }
         syncDirectory(directory)
-        return ExtractionReport(files: state.files, directories: state.directoryOrder, totalBytes: state.totalBytes)
+        return ExtractionReport(files: state.files, directories: state.directoryOrder, totalBytes: state.totalBytes,
+                                archiveSHA256: input?.digest())
     }
 
     /// Turns an entry name into a safe relative path: strips leading `./` and a trailing `/`,

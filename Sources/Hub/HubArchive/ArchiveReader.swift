@@ -21,8 +21,15 @@ final class ArchiveReader {
         var mode: UInt32
     }
 
-    init(path: String) throws(ArchiveError) {
+    /// Where the bytes come from when they are hashed on the way (see `HashingArchiveInput`); kept
+    /// alive as long as the libarchive handle that calls into it.
+    private let input: HashingArchiveInput?
+
+    /// Opens `path`; with `input`, libarchive reads through it (which hashes the file as it goes)
+    /// instead of opening the file itself.
+    init(path: String, input: HashingArchiveInput? = nil) throws(ArchiveError) {
         self.path = path
+        self.input = input
         guard let reader = archive_read_new() else {
             throw ArchiveError.io(path: path, message: "archive_read_new failed: out of memory")
         }
@@ -31,7 +38,8 @@ final class ArchiveReader {
         archive_read_support_format_tar(handle)
         archive_read_support_format_gnutar(handle)
         archive_read_support_format_zip(handle)
-        if archive_read_open_filename(handle, path, 1 << 16) != ARCHIVE_OK {
+        let opened = input.map { $0.attach(to: handle) } ?? archive_read_open_filename(handle, path, 1 << 16)
+        if opened != ARCHIVE_OK {
             // Opening already probes the first bytes, so a non-archive can fail here.
             if failedToRecogniseFormat { throw ArchiveError.notAnArchive(path: path, message: lastError) }
             throw ArchiveError.corrupt(path: path, message: lastError)
@@ -41,7 +49,8 @@ final class ArchiveReader {
     deinit { archive_read_free(handle) }
 
     var lastError: String {
-        archive_error_string(handle).map { String(cString: $0) } ?? "unknown libarchive error"
+        if let failure = input?.failure { return failure }
+        return archive_error_string(handle).map { String(cString: $0) } ?? "unknown libarchive error"
     }
 
     /// Whether the last failure was libarchive's "no tar or zip format matched this input".

@@ -11,10 +11,14 @@ public struct ExtractionReport: Sendable, Equatable {
     public var directories: [String]
     /// Sum of the sizes of `files`.
     public var totalBytes: Int64
+    /// SHA-256 of the archive file itself, when it was asked for (`hashArchive`) and could be taken in
+    /// the same read as the unpacking (nil otherwise: then hash the file separately).
+    public var archiveSHA256: String?
 
-    public init(files: [ExtractedFile], directories: [String], totalBytes: Int64) {
+    public init(files: [ExtractedFile], directories: [String], totalBytes: Int64, archiveSHA256: String? = nil) {
         self.files = files
         self.directories = directories
         self.totalBytes = totalBytes
+        self.archiveSHA256 = archiveSHA256
     }
 }

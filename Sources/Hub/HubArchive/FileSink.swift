@@ -13,7 +13,8 @@ final class FileSink: @unchecked Sendable {
     private let buffers: [UnsafeMutableRawBufferPointer]
     private var next = 0
     private let free = DispatchSemaphore(value: 2)
-    private let queue = DispatchQueue(label: "hubctl.unpack.writer")
+    /// The writer's serial queue; `HashingArchiveInput` hashes the archive's own bytes on it too.
+    let queue = DispatchQueue(label: "hubctl.unpack.writer")
     private let lock = NSLock()
     private var failure: ArchiveError?
     private let hasher = SHA256Hasher()

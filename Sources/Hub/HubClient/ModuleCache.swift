@@ -233,7 +233,7 @@ public final class ModuleCache {
                          expectedSHA256: String?, format: String) throws(HubError) -> FetchedModule {
         let moduleDirectory = layout.moduleDirectory(forKey: slug)
         let archivePath: String
-        let sha256: String
+        var sha256: String
         let size: Int64
         let resolvedURL: String
         var resumedFrom: Int64 = 0
@@ -255,18 +255,14 @@ public final class ModuleCache {
             (resumedFrom, attempts) = (result.resumedFrom, result.attempts)
         case .file(let path):
             archivePath = path
-            guard FileManager.default.fileExists(atPath: path) else { throw .localNotFound(path: path) }
-            do {
-                (sha256, size) = try SHA256Hasher.hex(ofFileAt: path)
-            } catch {
-                throw .io(path: path, message: "cannot read: \(error.localizedDescription)")
-            }
+            var info = stat()
+            guard stat(path, &info) == 0 else { throw .localNotFound(path: path) }
+            size = Int64(info.st_size)
             if let expectedSize, expectedSize != size {
                 throw .io(path: path, message: "size \(size) does not match the registry's asset-size \(expectedSize)")
             }
-            if let expectedSHA256, expectedSHA256 != sha256 {
-                throw .io(path: path, message: "sha256 \(sha256) does not match the registry's asset-sha256 \(expectedSHA256)")
-            }
+            // Hashed while unpacking (one read of the file) and checked before anything is installed.
+            sha256 = ""
             resolvedURL = path
         }
         do {
@@ -281,9 +277,25 @@ public final class ModuleCache {
         defer { try? FileManager.default.removeItem(atPath: unpackDirectory) }
         let report: ExtractionReport
         do {
-            report = try ArchiveExtractor.extract(archive: archivePath, into: unpackDirectory, limits: .default)
+            report = try ArchiveExtractor.extract(archive: archivePath, into: unpackDirectory, limits: .default,
+                                                  hashArchive: !source.isURL)
         } catch {
             throw .archive(handle: key, error)
+        }
+        if !source.isURL {
+            if let digest = report.archiveSHA256 {
+                sha256 = digest
+            } else {
+                do {
+                    sha256 = try SHA256Hasher.hex(ofFileAt: archivePath).sha256
+                } catch {
+                    throw .io(path: archivePath, message: "cannot read: \(error.localizedDescription)")
+                }
+            }
+            if let expectedSHA256, expectedSHA256 != sha256 {
+                throw .io(path: archivePath,
+                          message: "sha256 \(sha256) does not match the registry's asset-sha256 \(expectedSHA256)")
+            }
         }
 
         // The module root is the archive root (tfhub.dev layout) or its single top-level folder.

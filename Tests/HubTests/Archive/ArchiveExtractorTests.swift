@@ -50,6 +50,38 @@ import Testing
         #expect(report.directories.contains("variables") && report.directories.contains("assets"))
     }
 
+    @Test("hashArchive reports the archive file's own sha256 from the unpacking read (tar, tar.gz); a zip, which libarchive seeks in, may say nil but never a wrong digest",
+          arguments: [TestArchive.Format.tarGz, .tar, .zip])
+    func archiveDigest(format: TestArchive.Format) throws {
+        let (path, out) = try archive(format, Self.goodEntries)
+        let report = try ArchiveExtractor.extract(archive: path, into: out, hashArchive: true)
+        #expect(report.files.count == 5)
+        let expected = try Reference.sha256sum(path)
+        if format == .zip {
+            #expect(report.archiveSHA256 == nil || report.archiveSHA256 == expected)
+        } else {
+            // Includes what libarchive never reads: the tar's zero padding after its end marker.
+            #expect(report.archiveSHA256 == expected)
+        }
+        let (plainPath, plainOut) = try archive(format, Self.goodEntries)
+        #expect(try ArchiveExtractor.extract(archive: plainPath, into: plainOut).archiveSHA256 == nil)
+    }
+
+    @Test("hashArchive over several 1 MiB read blocks with trailing bytes libarchive never asks for")
+    func archiveDigestLarge() throws {
+        // 3.5 MiB of incompressible data: several blocks through the hashing ring, then junk after the gzip
+        // stream that only the final drain reads.
+        let blob = TestArchive.randomBytes(count: 3_670_016)
+        let (path, out) = try archive(.tarGz, [.file("saved_model.pb", Data("model".utf8)), .file("blob.bin", blob)])
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        handle.seekToEndOfFile()
+        handle.write(Data(repeating: 0, count: 70_000))
+        handle.closeFile()
+        let report = try ArchiveExtractor.extract(archive: path, into: out, hashArchive: true)
+        #expect(FileManager.default.contents(atPath: out + "/blob.bin") == blob)
+        #expect(report.archiveSHA256 == (try Reference.sha256sum(path)))
+    }
+
     /// Extracts and returns the error, checking nothing escaped next to the destination.
     func rejection(_ format: TestArchive.Format, _ entries: [TestArchive.Entry],
                    limits: ExtractionLimits = .default) throws -> ArchiveError? {
@@ -215,7 +247,7 @@ import Testing
     @Test("refuses a non-empty destination and an archive with no files")
     func destinationAndEmpty() throws {
         let (path, out) = try archive(.tarGz, [.file("a", Data("x".utf8))])
-        FileManager.default.createFile(atPath: out + "/existing", contents: Data())
+        _ = FileManager.default.createFile(atPath: out + "/existing", contents: Data())
         let error = captureError { () throws(ArchiveError) in try ArchiveExtractor.extract(archive: path, into: out) }
         #expect(error == .badDestination(path: out, message: "not empty"))
 
