@@ -97,6 +97,29 @@ struct ModuleCacheTests {
         }
     }
 
+    @Test("a local registry's archive with the wrong sha256 is unpacked to a temp folder only and installs nothing; the right one records the digest taken while unpacking")
+    func localChecksum() throws {
+        let fixture = try ClientFixture()
+        let digest = try fixture.makeArchive("m.tar.gz", entries: ClientFixture.moduleEntries(seed: 8))
+        try fixture.addEntry("test/local/bad/1", asset: "m.tar.gz", sha256: String(repeating: "0", count: 64), size: nil)
+        try fixture.addEntry("test/local/good/1", asset: "m.tar.gz", sha256: digest.sha256, size: digest.size)
+        let cache = try fixture.cache(registry: fixture.registryRoot)
+        do {
+            _ = try cache.fetch("test/local/bad/1")
+            Issue.record("fetch with a wrong asset-sha256 should fail")
+        } catch {
+            #expect(error.description.contains("sha256 \(digest.sha256) does not match the registry's asset-sha256"),
+                    "\(error)")
+            #expect(!error.description.contains("\n"))
+        }
+        #expect(try cache.index.readyEntry(handle: "test/local/bad/1") == nil)
+        #expect(!FileManager.default.fileExists(atPath: cache.layout.moduleDirectory(for: "test/local/bad/1")))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: cache.layout.root + "/tmp").isEmpty)
+        let good = try cache.fetch("test/local/good/1")
+        #expect(good.sha256 == digest.sha256 && good.origin == .unpackedLocalArchive)
+        #expect(try cache.index.readyEntry(handle: "test/local/good/1")?.sha256 == digest.sha256)
+    }
+
     @Test("a missing registry document and a missing asset are clear errors")
     func notFound() throws {
         let fixture = try ClientFixture()
