@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# hubctl against TensorFlow (and curl / bsdtar for the hub path) on the full-size AmoebaNet-A
+# hubctl against TensorFlow and ONNX Runtime (and curl / bsdtar for the hub path) on the full-size AmoebaNet-A
 # N=18/F=448 classification module, side by side in one run. Prints each figure and the ratio
 # hubctl/peer; writes results.json and results.md into the work folder.
 #
@@ -7,7 +7,9 @@
 #
 # Environment: HUBCTL_VENV (TensorFlow venv, made by Tests/Reference/setup_venv.sh),
 # HUBCTL_FULL_DIR (where the generated module lives; made by Tests/Reference/make_full.sh if absent),
-# HUBCTL_BENCH_DIR (scratch: registry mirror, caches, logs), REPEATS (default 5).
+# HUBCTL_BENCH_DIR (scratch: registry mirror, caches, logs), REPEATS (default 5), HUBCTL_ONNX_VENV and
+# HUBCTL_ONNX_DIR (ONNX Runtime's venv and the converted model; convert_onnx.sh makes both when absent),
+# BF16_IMAGES (varied images for the bf16 agreement, default 100).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 venv="${HUBCTL_VENV:-$HOME/.cache/hubctl-dev/venv}"
@@ -23,7 +25,7 @@ py="$venv/bin/python"
 [ -x "$py" ] || bash "$root/Tests/Reference/setup_venv.sh"
 [ -f "$archive" ] || bash "$root/Tests/Reference/make_full.sh"
 mkdir -p "$work"
-rm -rf "$work/registry" "$work/cache-http" "$work/cache-local" "$work/bsdtar" "$work/curl.out"
+rm -rf "$work/registry" "$work/cache-http" "$work/cache-local" "$work/cache-demo" "$work/bsdtar" "$work/curl.out"
 results="$work/results.jsonl"
 : > "$results"
 record() { echo "{\"name\": \"$1\", \"hubctl\": $2, \"peer\": $3, \"peer_name\": \"$4\", \"unit\": \"$5\"}" >> "$results"; }
@@ -110,6 +112,12 @@ record info_s "$info_s" null "" s
 echo "== latency: TensorFlow $(cd "$work" && "$py" -c 'import tensorflow as tf; print(tf.__version__)' 2>/dev/null)"
 "$py" "$root/Tests/Benchmarks/peer_tensorflow.py" "$module_dir" --batch 8 --repeats "$repeats" > "$work/tf.json"
 cat "$work/tf.json"
+echo "== latency: ONNX Runtime (the module converted with tf2onnx; its own venv)"
+onnx="${HUBCTL_ONNX_DIR:-$HOME/.cache/hubctl-dev/onnx}/amoebanet_a_n18_f448.onnx"
+ort_py="${HUBCTL_ONNX_VENV:-$HOME/.cache/hubctl-dev/venv-onnx}/bin/python"
+bash "$root/Tests/Benchmarks/convert_onnx.sh" "$module_dir" "$onnx"
+"$ort_py" "$root/Tests/Benchmarks/peer_onnxruntime.py" "$onnx" --batch 8 --repeats "$repeats" > "$work/ort.json"
+cat "$work/ort.json"
 echo "== latency: hubctl bench"
 HUBCTL_CACHE_DIR="$work/cache-http" "$hubctl" --quiet --offline --registry "$url" bench "$handle" --batch 8 \
   --repeats "$repeats" --json > "$work/hubctl.json"
@@ -124,11 +132,15 @@ Image.fromarray(load_sample_image("china.jpg")).save(sys.argv[1], quality=90)
 PY
 timed "$py" "$root/Tests/Benchmarks/peer_tensorflow.py" "$module_dir" --mode e2e --image "$work/cat.jpg" > "$work/tf-e2e.json"
 tf_e2e=$WALL; tf_e2e_rss=$RSS
+timed "$ort_py" "$root/Tests/Benchmarks/peer_onnxruntime.py" "$onnx" --mode e2e --image "$work/cat.jpg" > "$work/ort-e2e.json"
+ort_e2e=$WALL; ort_e2e_rss=$RSS
 timed env HUBCTL_CACHE_DIR="$work/cache-http" "$hubctl" --quiet --offline --registry "$url" run "$handle" "$work/cat.jpg" > "$work/hubctl-e2e.txt"
 hub_e2e=$WALL; hub_e2e_rss=$RSS
 cat "$work/hubctl-e2e.txt"
 record e2e_s "$hub_e2e" "$tf_e2e" TensorFlow s
 record e2e_peak_rss_bytes "$hub_e2e_rss" "$tf_e2e_rss" TensorFlow bytes
+record e2e_s "$hub_e2e" "$ort_e2e" "ONNX Runtime" s
+record e2e_peak_rss_bytes "$hub_e2e_rss" "$ort_e2e_rss" "ONNX Runtime" bytes
 
 echo "== bf16: latency, and agreement with fp32 on ${BF16_IMAGES:-100} varied images"
 HUBCTL_CACHE_DIR="$work/cache-http" "$hubctl" --quiet --offline --registry "$url" bench "$handle" --batch 1 \
@@ -157,14 +169,31 @@ for precision in fp32 bf16; do
   HUBCTL_CACHE_DIR="$work/cache-http" "$hubctl" --quiet --offline --registry "$url" run "$handle" \
     --precision "$precision" --output "$work/varied-$precision.npy" "$work"/varied/*.png > /dev/null
 done
+echo "== bf16 yardsticks: TensorFlow fp32, fp32 with a bf16-sized input nudge, and TensorFlow's own bf16"
+"$py" "$root/Tests/Benchmarks/tf_precision_floor.py" "$module_dir" "$work" "$work"/varied/*.png
+echo "== bf16 on a trained AmoebaNet-A: the demo module on its 360 held-out digits"
+digits=("$root"/Tests/Fixtures/digits/test/*.png)
+for precision in fp32 bf16; do
+  "$hubctl" --quiet --cache-dir "$work/cache-demo" --registry "$root/Registry" run \
+    hubctl/digits/amoebanet_a_n6_f24/classification/1 --precision "$precision" --output "$work/digits-$precision.npy" \
+    "${digits[@]}" > /dev/null
+done
 "$py" - "$work" <<'PY' | tee "$work/bf16.txt"
 import sys
 import numpy as np
 w = sys.argv[1]
-a, b = np.load(f"{w}/varied-fp32.npy"), np.load(f"{w}/varied-bf16.npy")
-agree = (a.argmax(1) == b.argmax(1)).mean()
-rel = (np.abs(a - b).max(1) / np.abs(a).max(1)).max()
-print(f"bf16 vs fp32 on {len(a)} images: top-1 agreement {100 * agree:.1f}%, max relative logit error {rel:.4f}")
+def compare(label, a, b):
+    agree = (a.argmax(1) == b.argmax(1)).mean()
+    rel = (np.abs(a - b).max(1) / np.abs(b).max(1)).max()
+    print(f"{label}: top-1 agreement {100 * agree:.1f}% on {len(a)} images, max relative logit error {rel:.4f}")
+hub32, hub16 = np.load(f"{w}/varied-fp32.npy"), np.load(f"{w}/varied-bf16.npy")
+tf32, tf16, noise = (np.load(f"{w}/tf-{n}.npy") for n in ("fp32", "bf16", "noise"))
+compare("hubctl bf16 vs hubctl fp32 (full module, varied images)", hub16, hub32)
+compare("TensorFlow bf16 vs TensorFlow fp32 (same images)", tf16, tf32)
+compare("TensorFlow fp32, input x (1 +- 2^-9) vs fp32 (same images)", noise, tf32)
+compare("hubctl fp32 vs TensorFlow fp32 (same images)", hub32, tf32)
+compare("hubctl bf16 vs hubctl fp32 (trained demo module, held-out digits)",
+        np.load(f"{w}/digits-bf16.npy"), np.load(f"{w}/digits-fp32.npy"))
 PY
 
 "$py" "$root/Tests/Benchmarks/summarize.py" "$work" "$peak" \
