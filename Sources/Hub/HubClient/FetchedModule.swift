@@ -27,15 +27,24 @@ public struct FetchedModule: Sendable, Equatable, Codable {
     public let resumedFrom: Int64
     /// Attempts the download needed (0 when nothing was downloaded).
     public let attempts: Int
+    /// Wall time of the transfer (with its streaming SHA-256), when this call downloaded.
+    public let downloadSeconds: Double?
+    /// Wall time of unpacking (with per-file hashes and fsyncs), when this call unpacked.
+    public let unpackSeconds: Double?
 
     enum CodingKeys: String, CodingKey {
         case handle, path, sha256, size, origin, attempts
         case resolvedURL = "resolved_url"
         case resumedFrom = "resumed_from"
+        case downloadSeconds = "download_seconds"
+        case unpackSeconds = "unpack_seconds"
     }
 
     public init(handle: String, path: String, sha256: String?, size: Int64?, resolvedURL: String?, origin: Origin,
-                resumedFrom: Int64 = 0, attempts: Int = 0) {
+                resumedFrom: Int64 = 0, attempts: Int = 0, downloadSeconds: Double? = nil,
+                unpackSeconds: Double? = nil) {
+        self.downloadSeconds = downloadSeconds
+        self.unpackSeconds = unpackSeconds
         self.handle = handle
         self.path = path
         self.sha256 = sha256

@@ -238,12 +238,15 @@ public final class ModuleCache {
         let resolvedURL: String
         var resumedFrom: Int64 = 0
         var attempts = 0
+        var downloadSeconds: Double?
+        let clock = ContinuousClock()
         switch source {
         case .url(let url):
             archivePath = layout.partialPath(forKey: slug)
             let result: DownloadResult
             let label = key.split(separator: "/").suffix(2).joined(separator: "/")
             let reporter = progress ?? (configuration.showProgress ? TerminalProgressBar(label: label) : nil)
+            let started = clock.now
             do {
                 result = try FileDownloader(options: configuration.transferOptions).download(
                     from: url, to: archivePath, expectedSize: expectedSize, expectedSHA256: expectedSHA256,
@@ -251,6 +254,7 @@ public final class ModuleCache {
             } catch {
                 throw .transport(handle: key, error)
             }
+            downloadSeconds = Self.seconds(clock.now - started)
             (sha256, size, resolvedURL) = (result.sha256, result.bytes, result.finalURL)
             (resumedFrom, attempts) = (result.resumedFrom, result.attempts)
         case .file(let path):
@@ -276,12 +280,14 @@ public final class ModuleCache {
         do { unpackDirectory = try layout.makeUnpackDirectory(forKey: slug) } catch { throw .store(error) }
         defer { try? FileManager.default.removeItem(atPath: unpackDirectory) }
         let report: ExtractionReport
+        let unpackStarted = clock.now
         do {
             report = try ArchiveExtractor.extract(archive: archivePath, into: unpackDirectory, limits: .default,
                                                   hashArchive: !source.isURL)
         } catch {
             throw .archive(handle: key, error)
         }
+        let unpackSeconds = Self.seconds(clock.now - unpackStarted)
         if !source.isURL {
             if let digest = report.archiveSHA256 {
                 sha256 = digest
@@ -332,7 +338,12 @@ public final class ModuleCache {
         }
         return FetchedModule(handle: key, path: moduleDirectory, sha256: sha256, size: size, resolvedURL: resolvedURL,
                              origin: source.isURL ? .downloaded : .unpackedLocalArchive,
-                             resumedFrom: resumedFrom, attempts: attempts)
+                             resumedFrom: resumedFrom, attempts: attempts, downloadSeconds: downloadSeconds,
+                             unpackSeconds: unpackSeconds)
+    }
+
+    private static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
     /// Removes what an earlier failed or killed attempt at `key` left (row, module folder, unpack

@@ -1,3 +1,4 @@
+import Foundation
 import HubClient
 
 /// `hubctl fetch <handle>`: makes sure a module is cached and prints its folder.
@@ -19,12 +20,18 @@ struct FetchCommand: HubCommand {
         let handle = try context.handle(operand)
         let cache = try context.openCache()
         let module = try cache.fetch(handle)
+        let unpacked = module.unpackSeconds.map { String(format: ", unpacked in %.1f s", $0) } ?? ""
         switch module.origin {
         case .downloaded:
             let resumed = module.resumedFrom > 0 ? ", resumed at byte \(module.resumedFrom)" : ""
-            context.console.note("fetched \(module.handle) (\(module.size ?? 0) bytes\(resumed), sha256 \(module.sha256 ?? "-"))")
+            let rate = module.downloadSeconds.map { seconds in
+                String(format: " in %.1f s (%.0f MB/s)", seconds,
+                       Double((module.size ?? 0) - module.resumedFrom) / max(seconds, 1e-6) / 1e6)
+            } ?? ""
+            context.console.note("fetched \(module.handle) (\(module.size ?? 0) bytes\(rate)\(resumed)\(unpacked), "
+                + "sha256 \(module.sha256 ?? "-"))")
         case .unpackedLocalArchive:
-            context.console.note("unpacked \(module.handle) into the cache")
+            context.console.note("unpacked \(module.handle) into the cache (\(module.size ?? 0) bytes\(unpacked))")
         case .cache, .localDirectory:
             break
         }
