@@ -176,7 +176,8 @@ public struct FileDownloader: Sendable {
                     if let expectedDigest, digest != expectedDigest {
                         throw discard(.checksumMismatch(url: url, expected: expectedDigest, actual: digest))
                     }
-                    try file.sync()
+                    // No fsync: the archive is transient (unpacked, then deleted), and whatever a crash leaves
+                    // of it is re-hashed from disk before it is used again (step 2 and `reset(keeping:)`).
                     if isLocalFile { unlink(metaPath) }
                     return DownloadResult(finalURL: request.easy.effectiveURL ?? url, bytes: size, sha256: digest,
                                           etag: responseETag, resumedFrom: resumedFrom,

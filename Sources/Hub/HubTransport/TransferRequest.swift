@@ -52,6 +52,8 @@ final class TransferRequest {
         easy.set(CURLOPT_MAXREDIRS, options.maxRedirects)
         easy.set(CURLOPT_NOSIGNAL, 1)
         easy.set(CURLOPT_TCP_KEEPALIVE, 1)
+        // Bigger receive blocks than libcurl's 16 KiB default: fewer callbacks, writes and hash calls per GB.
+        easy.set(CURLOPT_BUFFERSIZE, 512 << 10)
         easy.set(CURLOPT_CONNECTTIMEOUT_MS, Int(options.connectTimeout * 1000))
         easy.set(CURLOPT_LOW_SPEED_LIMIT, options.lowSpeedLimit)
         easy.set(CURLOPT_LOW_SPEED_TIME, options.lowSpeedTime)
