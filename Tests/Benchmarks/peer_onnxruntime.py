@@ -21,19 +21,11 @@ bilinear resize is not used: it filters over a wider window when shrinking, whic
 import argparse
 import json
 import os
-import statistics
-import sys
 import time
 
 T0 = time.perf_counter()
 
-
-def vm_hwm_bytes():
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) * 1024
-    return 0
+from peer_common import latency, report_e2e, vm_hwm_bytes  # noqa: E402
 
 
 def resize_bilinear(img, height, width):
@@ -90,36 +82,14 @@ def main():
             pixels = np.asarray(im.convert("RGB"))
         img = pixels.astype(np.float32) * np.float32(1.0 / 255.0)
         img = resize_bilinear(img, size, size)
-        logits = run(img[np.newaxis])[0]
-        top = np.argsort(-logits)[:5]
-        for i in top:
-            print(f"{int(i)}\t{float(logits[i]):.4f}", file=sys.stderr)
-        print(json.dumps({"total_s": time.perf_counter() - T0, "load_s": load_s,
-                          "top5": [int(i) for i in top], "peak_rss_bytes": vm_hwm_bytes()}))
+        report_e2e(run(img[np.newaxis])[0], T0, load_s)
         return
 
     rng = np.random.default_rng(0)
     one = rng.random((1, size, size, 3), dtype=np.float32)
     many = rng.random((args.batch, size, size, 3), dtype=np.float32)
-    t = time.perf_counter()
-    run(one)
-    first_s = time.perf_counter() - t
-    run(one)  # warm-up
-    b1 = []
-    for _ in range(args.repeats):
-        t = time.perf_counter()
-        run(one)
-        b1.append(time.perf_counter() - t)
-    run(many)
-    bn = []
-    for _ in range(max(2, args.repeats // 2)):
-        t = time.perf_counter()
-        run(many)
-        bn.append((time.perf_counter() - t) / args.batch)
-    print(json.dumps({"load_s": load_s, "first_call_s": first_s, "batch1_median_s": statistics.median(b1),
-                      "batch1_all_s": b1, "batchN": args.batch, "batchN_per_image_s": statistics.median(bn),
-                      "peak_rss_bytes": vm_hwm_bytes(), "onnxruntime": ort.__version__,
-                      "intra_op_threads": threads}))
+    print(json.dumps({"load_s": load_s, **latency(run, one, many, args.repeats), "peak_rss_bytes": vm_hwm_bytes(),
+                      "onnxruntime": ort.__version__, "intra_op_threads": threads}))
 
 
 if __name__ == "__main__":

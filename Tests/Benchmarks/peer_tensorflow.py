@@ -11,19 +11,11 @@ Peak RSS is read from /proc/self/status (VmHWM) at the end.
 import argparse
 import json
 import os
-import statistics
-import sys
 import time
 
 T0 = time.perf_counter()
 
-
-def vm_hwm_bytes():
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) * 1024
-    return 0
+from peer_common import latency, report_e2e, vm_hwm_bytes  # noqa: E402
 
 
 def main():
@@ -50,34 +42,14 @@ def main():
         img = tf.image.decode_jpeg(raw, channels=3, dct_method="INTEGER_ACCURATE")
         img = tf.image.convert_image_dtype(img, tf.float32)
         img = tf.image.resize(img, [size, size], method="bilinear", antialias=False)
-        logits = fn(images=img[tf.newaxis])["default"].numpy()[0]
-        top = np.argsort(-logits)[:5]
-        for i in top:
-            print(f"{int(i)}\t{float(logits[i]):.4f}", file=sys.stderr)
-        print(json.dumps({"total_s": time.perf_counter() - T0, "load_s": load_s,
-                          "top5": [int(i) for i in top], "peak_rss_bytes": vm_hwm_bytes()}))
+        report_e2e(fn(images=img[tf.newaxis])["default"].numpy()[0], T0, load_s)
         return
 
     rng = np.random.default_rng(0)
     one = tf.constant(rng.random((1, size, size, 3), dtype=np.float32))
     many = tf.constant(rng.random((args.batch, size, size, 3), dtype=np.float32))
-    t = time.perf_counter()
-    fn(images=one)
-    first_s = time.perf_counter() - t
-    fn(images=one)  # warm-up
-    b1 = []
-    for _ in range(args.repeats):
-        t = time.perf_counter()
-        fn(images=one)["default"].numpy()
-        b1.append(time.perf_counter() - t)
-    fn(images=many)
-    bn = []
-    for _ in range(max(2, args.repeats // 2)):
-        t = time.perf_counter()
-        fn(images=many)["default"].numpy()
-        bn.append((time.perf_counter() - t) / args.batch)
-    print(json.dumps({"load_s": load_s, "first_call_s": first_s, "batch1_median_s": statistics.median(b1),
-                      "batch1_all_s": b1, "batchN": args.batch, "batchN_per_image_s": statistics.median(bn),
+    print(json.dumps({"load_s": load_s, **latency(lambda images: fn(images=images)["default"].numpy(), one, many,
+                                                  args.repeats),
                       "peak_rss_bytes": vm_hwm_bytes(), "tensorflow": tf.__version__}))
 
 
