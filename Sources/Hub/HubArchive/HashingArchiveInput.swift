@@ -8,24 +8,14 @@ import HubCore
 /// hashing pass cost a whole extra read of the file (1.7 GB for the full AmoebaNet module).
 ///
 /// libarchive reads blocks in order through `archive_read_set_read_callback`. A block must stay
-/// valid until libarchive asks for the next one and until it is hashed, so blocks come from a small
-/// ring and a block is refilled only once its hash job has run. If libarchive seeks (the zip reader
-/// does, to find the central directory), the running hash no longer matches the file, and
-/// `digest()` returns nil so the caller hashes the file separately.
-final class HashingArchiveInput: @unchecked Sendable {
-    // @unchecked: `hasher` and `hashedBytes` are touched only by jobs on the serial `queue`;
-    // everything else only by the thread that drives libarchive.
-    static let blockSize = 1 << 20
-    static let blockCount = 4
-
+/// valid until libarchive asks for the next one and until it is hashed, so blocks come from a
+/// `HashingBlockRing`. If libarchive seeks (the zip reader does, to find the central directory), the
+/// running hash no longer matches the file, and `digest()` returns nil so the caller hashes the file
+/// separately.
+final class HashingArchiveInput {
     let path: String
     private let fd: Int32
-    private let queue: DispatchQueue
-    private let blocks: [UnsafeMutableRawBufferPointer]
-    private let free = DispatchSemaphore(value: blockCount)
-    private var next = 0
-    private let hasher = SHA256Hasher()
-    private var hashedBytes: Int64 = 0
+    private let ring: HashingBlockRing
     private var sequential = true
     /// Why the last read or seek failed, for the reader's error message (libarchive's own setter is
     /// variadic C, which Swift cannot call).
@@ -34,19 +24,12 @@ final class HashingArchiveInput: @unchecked Sendable {
     /// Opens `path` for reading; hash jobs run on `queue` (serial), in read order.
     init(path: String, queue: DispatchQueue) throws(ArchiveError) {
         self.path = path
-        self.queue = queue
+        ring = HashingBlockRing(queue: queue)
         fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw ArchiveError.io(path: path, message: String(cString: strerror(errno))) }
-        blocks = (0..<Self.blockCount).map { _ in
-            UnsafeMutableRawBufferPointer.allocate(byteCount: Self.blockSize, alignment: 64)
-        }
     }
 
-    deinit {
-        queue.sync {}
-        for block in blocks { block.deallocate() }
-        close(fd)
-    }
+    deinit { close(fd) }
 
     /// Installs the read and seek callbacks on `archive` and opens it. The archive must not outlive
     /// this object.
@@ -66,23 +49,21 @@ final class HashingArchiveInput: @unchecked Sendable {
     func digest() -> String? {
         guard sequential else { return nil }
         while true {
-            guard let (block, count) = fill(), count >= 0 else { return nil }
+            guard let (block, count) = fill() else { return nil }
             if count == 0 { break }
-            hash(block, count: count)
+            ring.submit(block, count: count)
         }
-        queue.sync {}
-        return hasher.finalize()
+        return ring.finalize()
     }
 
-    /// Reads the next block into a free ring slot; nil (errno set) on error.
+    /// Reads the next block of the file into the ring; nil on error. A block of 0 bytes (the end) is
+    /// released at once.
     private func fill() -> (UnsafeMutableRawBufferPointer, Int)? {
-        free.wait()
-        let block = blocks[next]
-        next = (next + 1) % Self.blockCount
+        let block = ring.nextBlock()
         while true {
             let count = read(fd, block.baseAddress, block.count)
             if count < 0 && errno == EINTR { continue }
-            if count <= 0 { free.signal() }
+            if count <= 0 { ring.release(block) }
             if count < 0 {
                 failure = "read \(path): \(String(cString: strerror(errno)))"
                 return nil
@@ -91,23 +72,14 @@ final class HashingArchiveInput: @unchecked Sendable {
         }
     }
 
-    private func hash(_ block: UnsafeMutableRawBufferPointer, count: Int) {
-        nonisolated(unsafe) let chunk = UnsafeRawBufferPointer(rebasing: block[0..<count])
-        queue.async { [self] in
-            hasher.update(chunk)
-            hashedBytes += Int64(count)
-            free.signal()
-        }
-    }
-
     /// libarchive's read callback: the next block, hashed in the background while still sequential.
     private func supply(_ buffer: UnsafeMutablePointer<UnsafeRawPointer?>?) -> Int {
         guard let (block, count) = fill() else { return -1 }
         buffer?.pointee = UnsafeRawPointer(block.baseAddress)
         if count > 0 {
-            // Not hashing: the slot is free at once (the ring still keeps it intact until libarchive asks
-            // for the next block, since the next fill takes another slot).
-            if sequential { hash(block, count: count) } else { free.signal() }
+            // Not hashing any more: the block is freed at once, yet stays intact until libarchive asks for
+            // the next one, because the ring hands out the other blocks first.
+            if sequential { ring.submit(block, count: count) } else { ring.release(block) }
         }
         return count
     }

@@ -6,24 +6,16 @@ import HubCore
 /// holds back the first bytes of a fresh body until they are known to look like an archive.
 ///
 /// Writing stays on libcurl's thread (so a full disk is reported by the very write that hit it), but
-/// hashing does not: written bytes are copied into a small ring of blocks that a serial queue hashes on
-/// the other core. SHA-256 of 1.7 GB is about a second of CPU, which otherwise held the transfer back.
-///
-/// `@unchecked Sendable`: `hasher` is used by hash jobs on `hashQueue` only, and by the owner only after
-/// `drainHashes()`; the ring slots are handed over through `freeBlocks`.
-final class PartialFile: @unchecked Sendable {
+/// hashing does not: written bytes are copied into the blocks of a `HashingBlockRing`, hashed on the other
+/// core. SHA-256 of 1.7 GB is about a second of CPU, which otherwise held the transfer back.
+final class PartialFile {
     let path: String
     private let descriptor: Int32
-    private let hasher = SHA256Hasher()
-    private static let blockSize = 1 << 20
-    private static let blockCount = 4
-    private let hashQueue = DispatchQueue(label: "hubctl.download.hash")
-    private let blocks: [UnsafeMutableRawBufferPointer]
-    private let freeBlocks = DispatchSemaphore(value: blockCount)
-    private var currentBlock = 0
+    private let ring = HashingBlockRing(queue: DispatchQueue(label: "hubctl.download.hash"))
+    /// The block being filled with written bytes, and how full it is.
+    private var block: UnsafeMutableRawBufferPointer?
     private var blockFill = 0
-    private var holdingBlock = false
-    /// Bytes on disk (all of them hashed).
+    /// Bytes on disk (all of them hashed, or queued for hashing).
     private(set) var size: Int64 = 0
     /// First bytes of a fresh body, held until `ArchiveSignature` can decide; nil when not sniffing.
     private var sniffBuffer: [UInt8]?
@@ -35,17 +27,13 @@ final class PartialFile: @unchecked Sendable {
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o644)
         guard fd >= 0 else { throw TransportError.io(path: path, message: String(cString: strerror(errno))) }
         descriptor = fd
-        blocks = (0..<Self.blockCount).map { _ in
-            UnsafeMutableRawBufferPointer.allocate(byteCount: Self.blockSize, alignment: 64)
-        }
         _ = fchmod(fd, 0o644)
         var info = stat()
         if fstat(fd, &info) == 0 { size = Int64(info.st_size) }
     }
 
     deinit {
-        drainHashes()
-        for block in blocks { block.deallocate() }
+        submitBlock()
         close(descriptor)
     }
 
@@ -53,57 +41,47 @@ final class PartialFile: @unchecked Sendable {
     private func hashLater(_ bytes: UnsafeRawBufferPointer) {
         var offset = 0
         while offset < bytes.count {
-            if !holdingBlock {
-                freeBlocks.wait()
-                holdingBlock = true
-                blockFill = 0
-            }
-            let count = min(Self.blockSize - blockFill, bytes.count - offset)
-            (blocks[currentBlock].baseAddress! + blockFill).copyMemory(from: bytes.baseAddress! + offset, byteCount: count)
+            let target = block ?? ring.nextBlock()
+            block = target
+            let count = min(target.count - blockFill, bytes.count - offset)
+            (target.baseAddress! + blockFill).copyMemory(from: bytes.baseAddress! + offset, byteCount: count)
             blockFill += count
             offset += count
-            if blockFill == Self.blockSize { submitBlock() }
+            if blockFill == target.count { submitBlock() }
         }
     }
 
-    /// Hands the current (partly) filled block to the hash queue.
+    /// Hands the block being filled to the ring's hash queue.
     private func submitBlock() {
-        guard holdingBlock else { return }
-        nonisolated(unsafe) let chunk = UnsafeRawBufferPointer(rebasing: blocks[currentBlock][0..<blockFill])
-        hashQueue.async { [self] in
-            hasher.update(chunk)
-            freeBlocks.signal()
-        }
-        currentBlock = (currentBlock + 1) % Self.blockCount
-        holdingBlock = false
-    }
-
-    /// Waits until every written byte has been hashed.
-    private func drainHashes() {
-        submitBlock()
-        hashQueue.sync {}
+        guard let target = block else { return }
+        ring.submit(target, count: blockFill)
+        block = nil
+        blockFill = 0
     }
 
     /// Cuts the file to `length` bytes and re-hashes what stays, so hashing continues where writing does.
     func reset(keeping length: Int64) throws(TransportError) {
         let keep = max(0, min(length, size))
-        drainHashes()
+        submitBlock()
         if ftruncate(descriptor, off_t(keep)) != 0 || lseek(descriptor, off_t(keep), SEEK_SET) < 0 {
             throw TransportError.io(path: path, message: String(cString: strerror(errno)))
         }
         size = keep
         sniffBuffer = nil
-        _ = hasher.finalize()
-        let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
-        defer { chunk.deallocate() }
+        _ = ring.finalize()
         var offset: Int64 = 0
         while offset < keep {
+            let chunk = ring.nextBlock()
             let count = pread(descriptor, chunk.baseAddress, min(chunk.count, Int(keep - offset)), off_t(offset))
-            if count < 0 && errno == EINTR { continue }
+            if count < 0 && errno == EINTR {
+                ring.release(chunk)
+                continue
+            }
             guard count > 0 else {
+                ring.release(chunk)
                 throw TransportError.io(path: path, message: "cannot re-read partial download: \(String(cString: strerror(errno)))")
             }
-            hasher.update(UnsafeRawBufferPointer(rebasing: chunk[0..<count]))
+            ring.submit(chunk, count: count)
             offset += Int64(count)
         }
     }
@@ -167,8 +145,8 @@ final class PartialFile: @unchecked Sendable {
 
     /// The SHA-256 of everything written (resets the running hash; call once at the end).
     func finishDigest() -> String {
-        drainHashes()
-        return hasher.finalize()
+        submitBlock()
+        return ring.finalize()
     }
 
     /// Bytes free on the partial file's file system.
