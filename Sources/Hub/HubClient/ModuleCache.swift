@@ -254,7 +254,7 @@ public final class ModuleCache {
             } catch {
                 throw .transport(handle: key, error)
             }
-            downloadSeconds = Self.seconds(clock.now - started)
+            downloadSeconds = (clock.now - started).seconds
             (sha256, size, resolvedURL) = (result.sha256, result.bytes, result.finalURL)
             (resumedFrom, attempts) = (result.resumedFrom, result.attempts)
         case .file(let path):
@@ -287,7 +287,7 @@ public final class ModuleCache {
         } catch {
             throw .archive(handle: key, error)
         }
-        let unpackSeconds = Self.seconds(clock.now - unpackStarted)
+        let unpackSeconds = (clock.now - unpackStarted).seconds
         if !source.isURL {
             if let digest = report.archiveSHA256 {
                 sha256 = digest
@@ -340,10 +340,6 @@ public final class ModuleCache {
                              origin: source.isURL ? .downloaded : .unpackedLocalArchive,
                              resumedFrom: resumedFrom, attempts: attempts, downloadSeconds: downloadSeconds,
                              unpackSeconds: unpackSeconds)
-    }
-
-    private static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
     /// Removes what an earlier failed or killed attempt at `key` left (row, module folder, unpack

@@ -11,7 +11,6 @@ import Dispatch
 /// `@unchecked Sendable`: the hasher is touched by hash jobs on `queue` only, and by `finalize()` after
 /// the queue is drained; blocks change hands through the semaphore. One producer thread at a time.
 public final class HashingBlockRing: @unchecked Sendable {
-    public let blockSize: Int
     /// The serial queue the hash jobs run on (callers may queue their own work behind them).
     public let queue: DispatchQueue
     private let blocks: [UnsafeMutableRawBufferPointer]
@@ -22,7 +21,6 @@ public final class HashingBlockRing: @unchecked Sendable {
     public init(blockSize: Int = 1 << 20, blockCount: Int = 4,
                 queue: DispatchQueue = DispatchQueue(label: "hubctl.hash")) {
         precondition(blockCount >= 2, "a ring needs at least two blocks")
-        self.blockSize = blockSize
         self.queue = queue
         blocks = (0..<blockCount).map { _ in UnsafeMutableRawBufferPointer.allocate(byteCount: blockSize, alignment: 64) }
         free = DispatchSemaphore(value: blockCount)

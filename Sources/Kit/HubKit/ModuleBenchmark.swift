@@ -1,5 +1,6 @@
 import AmoebaNet
 import Foundation
+import HubCore
 
 /// Timings of a module's runtime measured in-process, for `hubctl bench` and the benchmark script
 /// that sets them beside TensorFlow's.
@@ -43,10 +44,7 @@ public struct ModuleBenchmark: Sendable, Codable {
         }
         let one = Array(images[0..<sample])
         let clock = ContinuousClock()
-        func seconds(since start: ContinuousClock.Instant) -> Double {
-            let elapsed = clock.now - start
-            return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-        }
+        func seconds(since start: ContinuousClock.Instant) -> Double { (clock.now - start).seconds }
         // Loading happens on the first call to loadRuntime; 0 when the caller had loaded it already.
         var start = clock.now
         let runtime = try module.loadRuntime()

@@ -29,7 +29,7 @@ package enum GemmBenchmark {
         let implementation: String
         if case .primitive(let primitive) = steps[0] { implementation = primitive.implementation } else { implementation = "?" }
         try PlanStep.run(steps, storage: storage, context: context, threads: threads)
-        var start = DispatchTime.now().uptimeNanoseconds
+        let start = DispatchTime.now().uptimeNanoseconds
         for _ in 0 ..< iterations { try PlanStep.run(steps, storage: storage, context: context, threads: threads) }
         let onednn = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 / Double(iterations)
 
